@@ -1,0 +1,3 @@
+//! Detection rules: loading, compiling and evaluating them.
+
+pub mod api;
