@@ -7,7 +7,9 @@
 pub mod alert;
 pub mod event;
 pub mod fields;
+pub mod process;
 pub mod rule;
+pub mod triage;
 
 pub use alert::{Alert, ProcessSummary};
 pub use event::Event;

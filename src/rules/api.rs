@@ -39,3 +39,39 @@ pub trait CompiledRuleSet: Send + Sync {
     /// A fresh evaluator (its state lives for one detection run).
     fn evaluator(&self) -> Box<dyn Evaluator + '_>;
 }
+
+/// A problem found while loading or checking a rule file, worded for the analyst.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: String,
+    /// 1-based; 0 when the problem is about the whole file.
+    pub line: usize,
+    /// 1-based; 0 when unknown.
+    pub column: usize,
+    pub message: String,
+    /// How to fix it, when there is something to say.
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )?;
+        if let Some(h) = &self.hint {
+            write!(f, " (hint: {h})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a loaded rule will be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleStatus {
+    Ready,
+    /// Loaded and listed, but not evaluated here, with the exact reason
+    /// (for example "not evaluable locally: machine_learning").
+    NotEvaluable(String),
+}
