@@ -1,3 +1,4 @@
 //! Detection rules: loading, compiling and evaluating them.
 
 pub mod api;
+pub mod builtin;
