@@ -8,11 +8,13 @@
 //! - [`store`]: the analyst's decisions, crash-safe, kept apart from the index.
 //! - [`export`]: case notes in Markdown and JSON.
 //! - [`text`]: making attacker-controlled text inert for display.
+//! - [`samples`]: the deterministic generator behind `samples/` and the benchmarks.
 
 pub mod detect;
 pub mod export;
 pub mod model;
 pub mod rules;
+pub mod samples;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod testutil;
