@@ -13,6 +13,7 @@ pub mod enrich;
 pub mod fold;
 pub mod hunt;
 pub mod pattern;
+pub mod pipeline;
 pub mod store;
 #[cfg(test)]
 mod test_support;
@@ -22,4 +23,5 @@ pub use combine::Combined;
 pub use enrich::{CompiledTriage, Enricher, TriageError, enrich};
 pub use fold::fold_into_parents;
 pub use hunt::{AccountScope, CreatedUserSummary, created_users};
+pub use pipeline::alerts_from_matches;
 pub use store::AlertStore;

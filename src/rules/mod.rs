@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod builtin;
+pub mod catalog;
 pub mod elastic;
 pub mod eql;
 pub mod kql;

@@ -49,7 +49,10 @@ pub fn build_meta(parts: MetaParts, rule: &RawRule, vigil: Option<RawVigil>) -> 
             .filter(|t| t.framework.as_deref().is_none_or(|f| f == "MITRE ATT&CK"))
             .flat_map(mitre_rows)
             .collect(),
-        guide: rule.note.clone().filter(|n| !n.trim().is_empty()),
+        guide: vigil
+            .guide
+            .or_else(|| rule.note.clone())
+            .filter(|n| !n.trim().is_empty()),
         setup: rule.setup.clone().filter(|s| !s.trim().is_empty()),
         false_positives,
         tags: rule.tags.clone().unwrap_or_default(),

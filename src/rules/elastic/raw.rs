@@ -112,6 +112,10 @@ pub struct RawTechnique {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVigil {
+    /// The guide analysts work from when it differs from `note` (for example the note
+    /// with pivots added); the note itself is kept untouched.
+    #[serde(default)]
+    pub guide: Option<String>,
     #[serde(default)]
     pub false_positives: Vec<FpCategory>,
     #[serde(default)]

@@ -348,7 +348,7 @@ impl Clause {
                     }
             }
             Clause::Module { module, dataset } => {
-                has_value(f.doc, "event.module", module)
+                module_matches(f.doc, module)
                     && dataset.as_ref().is_none_or(|d| {
                         crate::model::fields::first_str(f.doc, "event.dataset")
                             .is_some_and(|have| have.to_ascii_lowercase().contains(d.as_str()))
@@ -357,6 +357,26 @@ impl Clause {
             Clause::Os(os) => f.os.is_some_and(|have| have.eq_ignore_ascii_case(os)),
         }
     }
+}
+
+/// Elastic integrations name the product in `event.module` and prefix `event.dataset` with
+/// it (`aws.cloudtrail`); documents from other shippers often carry only one of the two.
+/// Sigma's `m365` product is Elastic's `o365` module.
+fn module_matches(doc: &serde_json::Value, module: &str) -> bool {
+    let single = [module];
+    let aliases: &[&str] = match module {
+        "m365" | "o365" => &["m365", "o365"],
+        "azure" | "entra" | "entra_id" => &["azure", "entra", "entra_id"],
+        _ => &single,
+    };
+    aliases.iter().any(|m| {
+        has_value(doc, "event.module", m)
+            || crate::model::fields::first_str(doc, "event.dataset").is_some_and(|d| {
+                d.split('.')
+                    .next()
+                    .is_some_and(|head| head.eq_ignore_ascii_case(m))
+            })
+    })
 }
 
 impl Guard {
