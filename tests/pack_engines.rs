@@ -4,6 +4,8 @@
 //! fire and which must not, how many alerts each raises after folding, and each alert's
 //! events, extracted fields and false-positive suggestions.
 
+#![allow(clippy::unwrap_used)]
+
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
