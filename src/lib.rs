@@ -8,11 +8,20 @@
 //! - [`store`]: the analyst's decisions, crash-safe, kept apart from the index.
 //! - [`export`]: case notes in Markdown and JSON.
 //! - [`text`]: making attacker-controlled text inert for display.
+//! - [`workspace`], [`index`], [`ingest`], [`normalize`]: the workspace directory, its
+//!   tantivy index, and the importer that reads files and maps them to ECS.
+//! - [`cli`]: the `vigil` commands (the only place that prints).
 //! - [`samples`]: the deterministic generator behind `samples/` and the benchmarks.
 
+pub mod cli;
 pub mod detect;
+pub mod error;
 pub mod export;
+pub mod index;
+pub mod ingest;
 pub mod model;
+pub mod normalize;
+pub mod paths;
 pub mod rules;
 pub mod samples;
 pub mod store;
@@ -20,3 +29,7 @@ pub mod store;
 pub(crate) mod testutil;
 pub mod text;
 pub mod triage;
+pub mod workspace;
+
+pub use error::{Result, VigilError};
+pub use workspace::Workspace;

@@ -1,0 +1,167 @@
+//! Adding events to the index, once each, and re-tagging stored events.
+//!
+//! Idempotency: before adding, an event id is looked up among committed documents
+//! and among those added since the last commit. Commits happen in batches so the
+//! cost of a commit is paid every few hundred thousand events, not per file.
+
+use super::document::{from_document, to_document};
+use super::{Fields, find_doc};
+use crate::error::{Result, VigilError};
+use crate::model::Event;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::PathBuf;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// Events added between automatic commits.
+const COMMIT_EVERY: usize = 250_000;
+/// Memory budget of the tantivy writer (split across its threads).
+const WRITER_HEAP_BYTES: usize = 192 * 1024 * 1024;
+
+/// The single writer of a workspace index. Holds the workspace lock while alive.
+pub struct EventWriter {
+    path: PathBuf,
+    fields: Fields,
+    writer: IndexWriter,
+    reader: IndexReader,
+    pending: HashSet<String>,
+    _lock: crate::workspace::lock::WriterLock,
+}
+
+impl EventWriter {
+    pub(crate) fn new(
+        path: PathBuf,
+        index: &Index,
+        fields: Fields,
+        lock: crate::workspace::lock::WriterLock,
+    ) -> Result<Self> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().clamp(1, 2))
+            .unwrap_or(1);
+        let writer = index
+            .writer_with_num_threads(threads, WRITER_HEAP_BYTES)
+            .map_err(|e| VigilError::index(&path, e))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| VigilError::index(&path, e))?;
+        Ok(EventWriter {
+            path,
+            fields,
+            writer,
+            reader,
+            pending: HashSet::new(),
+            _lock: lock,
+        })
+    }
+
+    /// Whether an event with this id is already stored (committed or pending).
+    pub fn contains(&self, id: &str) -> Result<bool> {
+        if self.pending.contains(id) {
+            return Ok(true);
+        }
+        let searcher = self.reader.searcher();
+        find_doc(&searcher, &self.fields, id)
+            .map(|d| d.is_some())
+            .map_err(|e| VigilError::index(&self.path, e))
+    }
+
+    /// Adds the event unless its id is already stored. Returns whether it was new.
+    pub fn add(&mut self, event: &Event) -> Result<bool> {
+        if self.contains(&event.id)? {
+            return Ok(false);
+        }
+        let doc = to_document(&self.fields, event);
+        self.writer
+            .add_document(doc)
+            .map_err(|e| VigilError::index(&self.path, e))?;
+        self.pending.insert(event.id.clone());
+        if self.pending.len() >= COMMIT_EVERY {
+            self.commit()?;
+        }
+        Ok(true)
+    }
+
+    /// Makes everything added so far durable and visible to readers.
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer
+            .commit()
+            .map_err(|e| VigilError::index(&self.path, e))?;
+        self.reader
+            .reload()
+            .map_err(|e| VigilError::index(&self.path, e))?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Adds rule ids to the `rule.id` array of stored events (event id -> rule ids).
+    /// Commits first so pending events can be tagged too; commits again at the end.
+    /// Returns how many events changed. Unknown event ids are skipped.
+    pub fn add_tags(&mut self, tags: &BTreeMap<String, BTreeSet<String>>) -> Result<usize> {
+        if tags.is_empty() {
+            return Ok(0);
+        }
+        self.commit()?;
+        let searcher = self.reader.searcher();
+        let mut changed = 0;
+        for (event_id, rule_ids) in tags {
+            let addr = find_doc(&searcher, &self.fields, event_id)
+                .map_err(|e| VigilError::index(&self.path, e))?;
+            let Some(addr) = addr else { continue };
+            let stored: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(|e| VigilError::index(&self.path, e))?;
+            let Some(mut event) = from_document(&self.fields, &stored) else {
+                continue;
+            };
+            if !merge_rule_ids(&mut event.doc, rule_ids) {
+                continue;
+            }
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, event_id));
+            self.writer
+                .add_document(to_document(&self.fields, &event))
+                .map_err(|e| VigilError::index(&self.path, e))?;
+            changed += 1;
+        }
+        self.commit()?;
+        Ok(changed)
+    }
+}
+
+/// Adds `rule_ids` to `doc.rule.id` (kept sorted, no duplicates). Returns whether it changed.
+pub fn merge_rule_ids(doc: &mut Value, rule_ids: &BTreeSet<String>) -> bool {
+    let mut all: BTreeSet<String> = BTreeSet::new();
+    crate::model::fields::for_each_scalar(doc, "rule.id", &mut |v| {
+        if let Some(s) = v.as_str() {
+            all.insert(s.to_string());
+        }
+    });
+    let before = all.len();
+    all.extend(rule_ids.iter().cloned());
+    if all.len() == before && before > 0 {
+        return false;
+    }
+    let list = Value::Array(all.into_iter().map(Value::String).collect());
+    crate::model::fields::set(doc, "rule.id", list);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merging_rule_ids_is_sorted_and_deduplicated() {
+        let mut doc = json!({"rule": {"id": ["b"]}});
+        let ids: BTreeSet<String> = ["a".to_string(), "b".to_string()].into();
+        assert!(merge_rule_ids(&mut doc, &ids));
+        assert_eq!(doc, json!({"rule": {"id": ["a", "b"]}}));
+        assert!(!merge_rule_ids(&mut doc, &ids));
+        let mut empty = json!({});
+        assert!(merge_rule_ids(&mut empty, &ids));
+        assert_eq!(empty["rule"]["id"], json!(["a", "b"]));
+    }
+}

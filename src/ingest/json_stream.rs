@@ -1,0 +1,330 @@
+//! Streaming extraction of JSON records from text: NDJSON lines, a top-level
+//! array, or values one after another (pretty-printed evtx_dump output).
+//!
+//! Records are cut out as byte slices without building a document tree, so the
+//! caller parses each one on its own and memory stays bounded by the largest
+//! record (capped at [`MAX_RECORD_BYTES`]), whatever the file size.
+
+use super::detect::JsonLayout;
+use std::io::BufRead;
+
+/// Records longer than this are rejected (and skipped without being buffered).
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+
+/// One record cut out of the text, or a problem at a line.
+pub enum Piece<'a> {
+    Record { line: u64, bytes: &'a [u8] },
+    Bad { line: u64, reason: String },
+}
+
+/// Calls `sink` for every record of `reader` laid out as `layout`.
+/// Returns an I/O error only when reading fails; malformed records go to `sink`.
+pub fn for_each_record(
+    reader: &mut dyn BufRead,
+    layout: JsonLayout,
+    sink: &mut dyn FnMut(Piece<'_>),
+) -> std::io::Result<()> {
+    match layout {
+        JsonLayout::Lines => for_each_line(reader, sink),
+        JsonLayout::Array | JsonLayout::Stream => {
+            let mut s = Scanner {
+                reader,
+                line: 1,
+                buf: Vec::new(),
+            };
+            s.run(layout == JsonLayout::Array, sink)
+        }
+    }
+}
+
+fn for_each_line(reader: &mut dyn BufRead, sink: &mut dyn FnMut(Piece<'_>)) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(4096);
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        line += 1;
+        let mut too_long = false;
+        let mut read_any = false;
+        loop {
+            let chunk = reader.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            read_any = true;
+            let (take, done) = match memchr::memchr(b'\n', chunk) {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if !too_long {
+                if buf.len() + take > MAX_RECORD_BYTES {
+                    too_long = true;
+                    buf.clear();
+                } else {
+                    buf.extend_from_slice(&chunk[..take]);
+                }
+            }
+            reader.consume(take);
+            if done {
+                break;
+            }
+        }
+        if !read_any {
+            return Ok(());
+        }
+        if too_long {
+            sink(Piece::Bad {
+                line,
+                reason: format!("record longer than {MAX_RECORD_BYTES} bytes, skipped"),
+            });
+            continue;
+        }
+        let text = buf
+            .strip_prefix(b"\xef\xbb\xbf")
+            .unwrap_or(&buf)
+            .trim_ascii();
+        if !text.is_empty() {
+            sink(Piece::Record { line, bytes: text });
+        }
+    }
+}
+
+struct Scanner<'r> {
+    reader: &'r mut dyn BufRead,
+    line: u64,
+    buf: Vec<u8>,
+}
+
+#[derive(PartialEq)]
+enum Step {
+    Value,
+    End,
+}
+
+impl Scanner<'_> {
+    fn run(&mut self, array: bool, sink: &mut dyn FnMut(Piece<'_>)) -> std::io::Result<()> {
+        if array {
+            self.skip_ws()?;
+            match self.peek()? {
+                Some(b'[') => self.reader.consume(1),
+                _ => {
+                    sink(Piece::Bad {
+                        line: self.line,
+                        reason: "expected '[' at the start of a JSON array".into(),
+                    });
+                    return Ok(());
+                }
+            }
+        }
+        loop {
+            self.skip_ws()?;
+            let Some(b) = self.peek()? else {
+                if array {
+                    sink(Piece::Bad {
+                        line: self.line,
+                        reason: "truncated: the JSON array is not closed with ']'".into(),
+                    });
+                }
+                return Ok(());
+            };
+            if array && b == b',' {
+                self.reader.consume(1);
+                continue;
+            }
+            if array && b == b']' {
+                self.reader.consume(1);
+                return Ok(());
+            }
+            if !array && b == b'\xef' {
+                // A byte order mark between values: skip it.
+                self.reader.consume(1);
+                continue;
+            }
+            let start_line = self.line;
+            match self.take_value()? {
+                (Step::Value, None) => sink(Piece::Record {
+                    line: start_line,
+                    bytes: &self.buf,
+                }),
+                (_, Some(reason)) => sink(Piece::Bad {
+                    line: start_line,
+                    reason,
+                }),
+                (Step::End, None) => return Ok(()),
+            }
+        }
+    }
+
+    fn peek(&mut self) -> std::io::Result<Option<u8>> {
+        Ok(self.reader.fill_buf()?.first().copied())
+    }
+
+    fn skip_ws(&mut self) -> std::io::Result<()> {
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            let n = chunk
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(chunk.len());
+            self.line += chunk[..n].iter().filter(|b| **b == b'\n').count() as u64;
+            let done = n < chunk.len();
+            self.reader.consume(n);
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Cuts one value into `self.buf`. Returns an error reason for bad values.
+    fn take_value(&mut self) -> std::io::Result<(Step, Option<String>)> {
+        self.buf.clear();
+        let mut depth = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut too_long = false;
+        let mut started = false;
+        let mut stray = false;
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                if !started {
+                    return Ok((Step::End, None));
+                }
+                if depth == 0 && !in_string {
+                    break;
+                }
+                return Ok((
+                    Step::End,
+                    Some("truncated: the file ends in the middle of this record".into()),
+                ));
+            }
+            let mut end = None;
+            for (i, &b) in chunk.iter().enumerate() {
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        if depth == 0 {
+                            stray = !started;
+                            end = Some(i);
+                            break;
+                        }
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    b',' | b' ' | b'\t' | b'\r' | b'\n' if depth == 0 && started => {
+                        end = Some(i);
+                        break;
+                    }
+                    _ => {}
+                }
+                started = true;
+            }
+            let take = end.unwrap_or(chunk.len());
+            if !too_long {
+                if self.buf.len() + take > MAX_RECORD_BYTES {
+                    too_long = true;
+                    self.buf.clear();
+                } else {
+                    self.buf.extend_from_slice(&chunk[..take]);
+                }
+            }
+            if stray {
+                // A stray closing bracket at top level: skip it and report.
+                self.reader.consume(1);
+                return Ok((Step::Value, Some("unexpected closing bracket".into())));
+            }
+            self.reader.consume(take);
+            if end.is_some() {
+                break;
+            }
+            started = true;
+        }
+        if too_long {
+            return Ok((
+                Step::Value,
+                Some(format!(
+                    "record longer than {MAX_RECORD_BYTES} bytes, skipped"
+                )),
+            ));
+        }
+        Ok((Step::Value, None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(input: &str, layout: JsonLayout) -> Vec<String> {
+        let mut out = vec![];
+        let mut r = std::io::BufReader::with_capacity(7, input.as_bytes());
+        for_each_record(&mut r, layout, &mut |p| match p {
+            Piece::Record { line, bytes } => {
+                out.push(format!("{line}:{}", String::from_utf8_lossy(bytes)))
+            }
+            Piece::Bad { line, reason } => out.push(format!("{line}!{reason}")),
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn lines_keep_line_numbers_and_skip_blanks() {
+        let got = collect("{\"a\":1}\n\n{\"b\":\"x\\n\"}\r\n", JsonLayout::Lines);
+        assert_eq!(got, vec!["1:{\"a\":1}", "3:{\"b\":\"x\\n\"}"]);
+    }
+
+    #[test]
+    fn array_elements_are_cut_out() {
+        let got = collect(
+            "[\n {\"a\":[1,{\"b\":\"]}\"}]},\n {\"c\":2}\n]",
+            JsonLayout::Array,
+        );
+        assert_eq!(got, vec!["2:{\"a\":[1,{\"b\":\"]}\"}]}", "3:{\"c\":2}"]);
+    }
+
+    #[test]
+    fn pretty_stream_values() {
+        let got = collect(
+            "{\n \"a\": {\n  \"b\": 1\n }\n}\n{\"c\":\"\\\"}\"}",
+            JsonLayout::Stream,
+        );
+        assert_eq!(got.len(), 2);
+        assert!(got[0].starts_with("1:{"));
+        assert!(got[1].starts_with("6:{\"c\""));
+    }
+
+    #[test]
+    fn truncated_values_are_reported() {
+        let got = collect("{\"a\":1}\n{\"b\":", JsonLayout::Stream);
+        assert_eq!(
+            got[1],
+            "2!truncated: the file ends in the middle of this record"
+        );
+        let got = collect("[{\"a\":1},", JsonLayout::Array);
+        assert!(got[1].contains("not closed"), "{got:?}");
+    }
+}

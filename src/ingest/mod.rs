@@ -1,0 +1,201 @@
+//! Reading source files: format detection and streaming readers that hand out
+//! raw records (JSON values with their original text) one at a time.
+//!
+//! Readers never abort on a bad record: they report it with its location and
+//! continue. Normalization to ECS happens in [`crate::normalize`]; the import
+//! pipeline that ties reading, normalizing and indexing together is [`pipeline`].
+
+pub mod counting;
+pub mod detect;
+pub mod evtx_file;
+pub mod json_stream;
+pub mod pipeline;
+pub mod summary;
+pub mod walk;
+
+use detect::{Detected, JsonLayout};
+use serde_json::Value;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+/// Where a record sits in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// 1-based line of a text file.
+    Line(u64),
+    /// EVTX record id.
+    Record(u64),
+    /// EVTX chunk number (a whole chunk could not be read).
+    Chunk(u64),
+    /// N-th item read, when nothing better is known.
+    Ordinal(u64),
+    /// After the last record that could be read (the rest of the file is unreadable).
+    Trailer,
+}
+
+impl Location {
+    /// Formats `path` and this location the way reports show them.
+    pub fn describe(&self, path: &str) -> String {
+        match self {
+            Location::Line(l) => format!("{path}:{l}"),
+            Location::Record(r) => format!("{path}: record {r}"),
+            Location::Chunk(c) => format!("{path}: chunk {c}"),
+            Location::Ordinal(n) => format!("{path}: item {n}"),
+            Location::Trailer => format!("{path}: after the last readable record"),
+        }
+    }
+}
+
+/// How a raw record was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawKind {
+    /// A JSON record from a text file (possibly gzip-compressed).
+    Json,
+    /// An EVTX record rendered as JSON by the `evtx` crate.
+    Evtx {
+        header_time_ms: i64,
+        recovered: bool,
+    },
+}
+
+/// One record before normalization.
+pub struct RawRecord<'a> {
+    pub kind: RawKind,
+    /// The record exactly as read (for EVTX: the XML rendered as JSON).
+    pub text: &'a str,
+    pub value: Value,
+    pub location: Location,
+}
+
+/// What a reader hands to its sink.
+pub enum ReadItem<'a> {
+    Record(RawRecord<'a>),
+    Bad { location: Location, reason: String },
+}
+
+/// The container format a file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    Evtx,
+    Json(JsonLayout),
+    GzipJson(JsonLayout),
+}
+
+impl fmt::Display for Container {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let layout = |l: &JsonLayout| match l {
+            JsonLayout::Lines => "JSON lines",
+            JsonLayout::Array => "JSON array",
+            JsonLayout::Stream => "JSON",
+        };
+        match self {
+            Container::Evtx => write!(f, "EVTX"),
+            Container::Json(l) => write!(f, "{}", layout(l)),
+            Container::GzipJson(l) => write!(f, "gzip {}", layout(l)),
+        }
+    }
+}
+
+/// A file that could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRejected(pub String);
+
+const PEEK_BYTES: usize = 64 * 1024;
+
+/// Reads every record of `path` into `sink`, detecting the format from content.
+/// `counter` receives the number of bytes read from disk as reading proceeds.
+pub fn read_file(
+    path: &Path,
+    counter: Arc<AtomicU64>,
+    sink: &mut dyn FnMut(ReadItem<'_>),
+) -> Result<Container, FileRejected> {
+    let open = || File::open(path).map_err(|e| FileRejected(format!("cannot open: {e}")));
+    let mut reader = BufReader::with_capacity(
+        PEEK_BYTES,
+        counting::CountingReader::new(open()?, counter.clone()),
+    );
+    let head = reader
+        .fill_buf()
+        .map_err(|e| FileRejected(format!("cannot read: {e}")))?;
+    let complete = head.len() < PEEK_BYTES;
+    match detect::detect(head, complete) {
+        Detected::Evtx => {
+            drop(reader);
+            evtx_file::read_evtx(open()?, counter, sink).map_err(FileRejected)?;
+            Ok(Container::Evtx)
+        }
+        Detected::Json(layout) => {
+            read_json(&mut reader, layout, sink)?;
+            Ok(Container::Json(layout))
+        }
+        Detected::Gzip => {
+            let decoder = flate2::read::MultiGzDecoder::new(reader);
+            let mut inner = BufReader::with_capacity(PEEK_BYTES, decoder);
+            let head = inner
+                .fill_buf()
+                .map_err(|e| FileRejected(format!("gzip data is corrupt: {e}")))?;
+            match detect::detect(head, head.is_empty()) {
+                Detected::Json(layout) => {
+                    read_json(&mut inner, layout, sink)?;
+                    Ok(Container::GzipJson(layout))
+                }
+                Detected::Evtx => Err(FileRejected(
+                    "gzip-compressed EVTX is not supported; decompress it first (gunzip)".into(),
+                )),
+                Detected::Gzip => Err(FileRejected("gzip inside gzip is not supported".into())),
+                Detected::Unrecognised(why) => Err(FileRejected(format!(
+                    "gzip of an unrecognised format: {why}"
+                ))),
+            }
+        }
+        Detected::Unrecognised(why) => Err(FileRejected(format!("unrecognised format: {why}"))),
+    }
+}
+
+fn read_json(
+    reader: &mut dyn BufRead,
+    layout: JsonLayout,
+    sink: &mut dyn FnMut(ReadItem<'_>),
+) -> Result<(), FileRejected> {
+    json_stream::for_each_record(reader, layout, &mut |piece| match piece {
+        json_stream::Piece::Bad { line, reason } => sink(ReadItem::Bad {
+            location: Location::Line(line),
+            reason,
+        }),
+        json_stream::Piece::Record { line, bytes } => {
+            let location = Location::Line(line);
+            let text = match std::str::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    return sink(ReadItem::Bad {
+                        location,
+                        reason: format!("not valid UTF-8 text: {e}"),
+                    });
+                }
+            };
+            match serde_json::from_str::<Value>(text) {
+                Ok(value) => sink(ReadItem::Record(RawRecord {
+                    kind: RawKind::Json,
+                    text,
+                    value,
+                    location,
+                })),
+                Err(e) => sink(ReadItem::Bad {
+                    location,
+                    reason: format!("malformed JSON: {e}"),
+                }),
+            }
+        }
+    })
+    .or_else(|e| {
+        sink(ReadItem::Bad {
+            location: Location::Trailer,
+            reason: format!("read error, the rest of the file is skipped: {e}"),
+        });
+        Ok(())
+    })
+}

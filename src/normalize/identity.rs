@@ -1,0 +1,101 @@
+//! Event identity: the same event read twice (from one file imported twice, or
+//! from an `.evtx` and its JSON export) gets the same id, so it is stored once.
+//!
+//! Windows events are identified by (computer, channel, record id), compared
+//! case-insensitively because exporters disagree on case; anything else by a
+//! hash of its content.
+
+use sha2::{Digest, Sha256};
+
+/// Id of a Windows event log record.
+pub fn windows_id(computer: &str, channel: &str, record_id: u64) -> String {
+    let mut h = Sha256::new();
+    h.update(b"win\0");
+    h.update(computer.trim().to_lowercase().as_bytes());
+    h.update(b"\0");
+    h.update(channel.trim().to_lowercase().as_bytes());
+    h.update(b"\0");
+    h.update(record_id.to_string().as_bytes());
+    short_hex(h)
+}
+
+/// Id derived from a record's content.
+pub fn content_id(kind: &str, content: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(kind.as_bytes());
+    h.update(b"\0");
+    h.update(content);
+    short_hex(h)
+}
+
+/// Id of a JSON record's content, ignoring whitespace outside strings, so the
+/// same record pretty-printed or on one line gets the same id.
+pub fn json_content_id(kind: &str, text: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(kind.as_bytes());
+    h.update(b"\0");
+    let bytes = text.as_bytes();
+    let (mut in_string, mut escaped) = (false, false);
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+        } else if b.is_ascii_whitespace() {
+            h.update(&bytes[run_start..i]);
+            run_start = i + 1;
+        }
+    }
+    h.update(&bytes[run_start..]);
+    short_hex(h)
+}
+
+fn short_hex(h: Sha256) -> String {
+    let digest = h.finalize();
+    hex::encode(&digest[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_identity_ignores_case_only() {
+        let a = windows_id("WORKSTATION6.theshire.local", "Security", 56058);
+        assert_eq!(
+            a,
+            windows_id("workstation6.THESHIRE.local", "security", 56058)
+        );
+        assert_ne!(
+            a,
+            windows_id("WORKSTATION6.theshire.local", "Security", 56059)
+        );
+        assert_ne!(
+            a,
+            windows_id("WORKSTATION5.theshire.local", "Security", 56058)
+        );
+        assert_ne!(
+            a,
+            windows_id("WORKSTATION6.theshire.local", "System", 56058)
+        );
+        assert_eq!(a.len(), 32);
+        assert_ne!(content_id("ecs", b"x"), content_id("ecs", b"y"));
+        assert_eq!(
+            json_content_id("ecs", "{\"a\": \"x y\",\n \"b\": 1}"),
+            json_content_id("ecs", "{\"a\":\"x y\",\"b\":1}")
+        );
+        assert_ne!(
+            json_content_id("ecs", "{\"a\":\"x y\"}"),
+            json_content_id("ecs", "{\"a\":\"xy\"}")
+        );
+    }
+}

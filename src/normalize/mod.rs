@@ -1,0 +1,174 @@
+//! Normalization of raw records to ECS [`Event`]s, keeping the original verbatim.
+//!
+//! A record's shape decides its mapping (not the file it came from): evtx_dump
+//! style `{"Event":{"System"...}}`, NXLog flattened Windows JSON, Defender
+//! advanced-hunting rows, or ECS documents. The whole mapping is documented in
+//! docs/field-mapping.md.
+
+pub mod cmdline;
+pub mod defender;
+pub mod ecs;
+pub mod evtx_json;
+pub mod iam;
+pub mod identity;
+pub mod nxlog;
+pub mod sysmon;
+pub mod time;
+pub mod util;
+pub mod windows;
+pub mod winproc;
+
+use crate::ingest::{RawKind, RawRecord};
+use crate::model::{Event, fields};
+use serde_json::Value;
+use util::put;
+
+/// The source format of an event, as stored in `vigil.source.format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceFormat {
+    Evtx,
+    EvtxJson,
+    Nxlog,
+    Ecs,
+    Defender,
+}
+
+impl SourceFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::Evtx => "evtx",
+            SourceFormat::EvtxJson => "evtx_json",
+            SourceFormat::Nxlog => "nxlog",
+            SourceFormat::Ecs => "ecs",
+            SourceFormat::Defender => "defender",
+        }
+    }
+}
+
+/// Normalizes one raw record read from `source_path`.
+/// The error is the reason the record was rejected, worded for the report.
+pub fn normalize(raw: RawRecord<'_>, source_path: &str) -> Result<(Event, SourceFormat), String> {
+    let RawRecord {
+        kind, text, value, ..
+    } = raw;
+    let Value::Object(obj) = value else {
+        return Err(format!(
+            "expected a JSON object, found {}",
+            type_name(&value)
+        ));
+    };
+    let (mut doc, ts, id, format) = match kind {
+        RawKind::Evtx {
+            header_time_ms,
+            recovered,
+        } => {
+            let event = obj
+                .get("Event")
+                .and_then(Value::as_object)
+                .ok_or("the EVTX record has no Event element")?;
+            let rec = evtx_json::to_win_record(event);
+            let (mut doc, ts, id) = windows_event(&rec, text, "evtx");
+            let ts = match ts {
+                Some(ts) => ts,
+                None => {
+                    // No System/TimeCreated: the record header's time is all there is.
+                    put(&mut doc, "@timestamp", time::format_ms(header_time_ms));
+                    put(&mut doc, "vigil.timestamp_source", "record_header");
+                    header_time_ms
+                }
+            };
+            if recovered {
+                put(&mut doc, "vigil.source.recovered", true);
+            }
+            (doc, ts, id, SourceFormat::Evtx)
+        }
+        RawKind::Json => json_event(obj, text)?,
+    };
+    put(&mut doc, "vigil.source.format", format.as_str());
+    put(&mut doc, "vigil.source.path", source_path);
+    Ok((
+        Event {
+            id,
+            timestamp_ms: ts,
+            doc,
+            original: text.to_string(),
+        },
+        format,
+    ))
+}
+
+fn json_event(
+    obj: serde_json::Map<String, Value>,
+    text: &str,
+) -> Result<(Value, i64, String, SourceFormat), String> {
+    if let Some(Value::Object(event)) = obj.get("Event")
+        && event.contains_key("System")
+    {
+        let rec = evtx_json::to_win_record(event);
+        let (doc, ts, id) = windows_event(&rec, text, "evtx_json");
+        let ts = ts.ok_or("no System/TimeCreated/SystemTime: the event time is unknown")?;
+        return Ok((doc, ts, id, SourceFormat::EvtxJson));
+    }
+    if nxlog::looks_like(&obj) {
+        let (rec, category) = nxlog::to_win_record(&obj);
+        let (mut doc, ts, id) = windows_event(&rec, text, "nxlog");
+        let ts = ts.ok_or("no EventTime, UtcTime or @timestamp: the event time is unknown")?;
+        if fields::get(&doc, "event.action").is_none()
+            && let Some(c) = category
+        {
+            put(&mut doc, "event.action", c);
+        }
+        return Ok((doc, ts, id, SourceFormat::Nxlog));
+    }
+    if defender::looks_like(&obj) {
+        let (doc, ts, id) = defender::normalize(&obj)?;
+        return Ok((doc, ts, id, SourceFormat::Defender));
+    }
+    if ecs::looks_like(&obj) {
+        let mut doc = Value::Object(obj);
+        let ts = ecs::normalize(&mut doc)?;
+        let id = windows_identity(&doc).unwrap_or_else(|| identity::json_content_id("ecs", text));
+        return Ok((doc, ts, id, SourceFormat::Ecs));
+    }
+    Err(
+        "unrecognised record: expected an ECS document (@timestamp), NXLog Windows JSON \
+         (EventID + Channel), evtx_dump JSON ({\"Event\":{\"System\":...}}) or a Defender \
+         advanced-hunting record"
+            .to_string(),
+    )
+}
+
+/// ECS of a Windows record, its time if known, and its identity.
+fn windows_event(rec: &windows::WinRecord, text: &str, kind: &str) -> (Value, Option<i64>, String) {
+    let doc = windows::to_ecs(rec);
+    let id = match (&rec.computer, &rec.channel, rec.record_id) {
+        (Some(computer), Some(channel), Some(record)) => {
+            identity::windows_id(computer, channel, record)
+        }
+        _ => identity::content_id(kind, text.as_bytes()),
+    };
+    (doc, rec.time_ms, id)
+}
+
+/// Winlogbeat documents carry the same identity as the EVTX record they came from.
+fn windows_identity(doc: &Value) -> Option<String> {
+    let computer = fields::first_str(doc, "winlog.computer_name")?;
+    let channel = fields::first_str(doc, "winlog.channel")?;
+    let record = match fields::get(doc, "winlog.record_id")? {
+        Value::Number(n) => n.as_u64()?,
+        Value::String(s) => s.parse().ok()?,
+        _ => return None,
+    };
+    Some(identity::windows_id(computer, channel, record))
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

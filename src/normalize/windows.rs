@@ -1,0 +1,205 @@
+//! ECS for Windows event log records, whatever container they came in (EVTX,
+//! evtx_dump JSON, NXLog JSON lines, Winlogbeat documents).
+//!
+//! Each container is first reduced to a [`WinRecord`]; this module writes the
+//! envelope fields (`event.*`, `host.*`, `winlog.*`, subject user) and hands the
+//! event-specific mapping to [`super::winproc`], [`super::iam`] and [`super::sysmon`].
+
+use super::util::{ed, put, put_str};
+use super::{iam, sysmon, time, winproc};
+use serde_json::{Map, Value, json};
+
+/// A Windows event reduced to what the mapping needs.
+#[derive(Debug, Default, Clone)]
+pub struct WinRecord {
+    pub provider: Option<String>,
+    pub event_id: Option<u64>,
+    pub channel: Option<String>,
+    pub computer: Option<String>,
+    pub record_id: Option<u64>,
+    pub time_ms: Option<i64>,
+    /// SID of the account that logged the event (System/Security/UserID).
+    pub user_sid: Option<String>,
+    /// Some(true) for audit success, Some(false) for audit failure.
+    pub audit_success: Option<bool>,
+    /// Rendered message, when the container carries one.
+    pub message: Option<String>,
+    /// EventData (or UserData) fields, values as strings.
+    pub data: Map<String, Value>,
+}
+
+/// Which family of logs a record belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Security,
+    Sysmon,
+    PowerShell,
+    System,
+    Other,
+}
+
+impl WinRecord {
+    pub fn family(&self) -> Family {
+        let provider = self.provider.as_deref().unwrap_or("").to_ascii_lowercase();
+        let channel = self.channel.as_deref().unwrap_or("").to_ascii_lowercase();
+        if provider == "microsoft-windows-sysmon"
+            || channel == "microsoft-windows-sysmon/operational"
+        {
+            Family::Sysmon
+        } else if provider == "microsoft-windows-security-auditing" || channel == "security" {
+            Family::Security
+        } else if provider.contains("powershell") || channel.contains("powershell") {
+            Family::PowerShell
+        } else if channel == "system" {
+            Family::System
+        } else {
+            Family::Other
+        }
+    }
+
+    /// `event.module` as Winlogbeat names it.
+    fn module(&self) -> String {
+        match self.family() {
+            Family::Sysmon => "sysmon".into(),
+            Family::Security => "security".into(),
+            Family::PowerShell => "powershell".into(),
+            Family::System => "system".into(),
+            Family::Other => {
+                let c = self.channel.as_deref().unwrap_or("windows");
+                c.split(['/', '-'])
+                    .next_back()
+                    .unwrap_or(c)
+                    .to_ascii_lowercase()
+            }
+        }
+    }
+}
+
+/// Builds the ECS document of a Windows record (without `vigil.*`).
+pub fn to_ecs(rec: &WinRecord) -> Value {
+    let mut doc = json!({});
+    if let Some(ms) = rec.time_ms {
+        put(&mut doc, "@timestamp", time::format_ms(ms));
+    }
+    put(&mut doc, "event.kind", "event");
+    put(&mut doc, "event.module", rec.module());
+    if let Some(id) = rec.event_id {
+        put(&mut doc, "event.code", id.to_string());
+        put(&mut doc, "winlog.event_id", id);
+    }
+    put_str(&mut doc, "event.provider", rec.provider.as_deref());
+    put_str(&mut doc, "winlog.provider_name", rec.provider.as_deref());
+    if let Some(ok) = rec.audit_success {
+        put(
+            &mut doc,
+            "event.outcome",
+            if ok { "success" } else { "failure" },
+        );
+    }
+    put_str(&mut doc, "winlog.channel", rec.channel.as_deref());
+    if let Some(r) = rec.record_id {
+        put(&mut doc, "winlog.record_id", r);
+    }
+    put_str(&mut doc, "winlog.user.identifier", rec.user_sid.as_deref());
+    if let Some(computer) = rec
+        .computer
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        put(&mut doc, "winlog.computer_name", computer);
+        let (short, domain) = split_host(computer);
+        put(&mut doc, "host.name", short);
+        put(&mut doc, "host.hostname", short);
+        put_str(&mut doc, "host.domain", domain);
+    }
+    put(&mut doc, "host.os.type", "windows");
+    put(&mut doc, "host.os.family", "windows");
+    put_str(&mut doc, "message", rec.message.as_deref());
+    if !rec.data.is_empty() {
+        put(
+            &mut doc,
+            "winlog.event_data",
+            Value::Object(rec.data.clone()),
+        );
+    }
+    subject_user(&mut doc, &rec.data);
+    if let Some(id) = rec.event_id {
+        match rec.family() {
+            Family::Sysmon => sysmon::map(&mut doc, id, &rec.data),
+            Family::Security => {
+                if id == 4688 {
+                    winproc::map_4688(&mut doc, &rec.data);
+                } else {
+                    iam::map(&mut doc, id, &rec.data);
+                }
+            }
+            Family::PowerShell => {
+                put_str(
+                    &mut doc,
+                    "powershell.file.script_block_text",
+                    ed(&rec.data, "ScriptBlockText"),
+                );
+            }
+            _ => {}
+        }
+    }
+    doc
+}
+
+/// `WORKSTATION6.theshire.local` -> (`WORKSTATION6`, `theshire.local`); IP addresses stay whole.
+pub fn split_host(computer: &str) -> (&str, Option<&str>) {
+    if computer.parse::<std::net::IpAddr>().is_ok() {
+        return (computer, None);
+    }
+    match computer.split_once('.') {
+        Some((short, domain)) if !short.is_empty() => (short, Some(domain)),
+        _ => (computer, None),
+    }
+}
+
+/// The subject (actor) of Security events as `user.*`.
+fn subject_user(doc: &mut Value, data: &Map<String, Value>) {
+    put_str(doc, "user.name", ed(data, "SubjectUserName"));
+    put_str(doc, "user.domain", ed(data, "SubjectDomainName"));
+    put_str(doc, "user.id", ed(data, "SubjectUserSid"));
+    put_str(doc, "winlog.logon.id", ed(data, "SubjectLogonId"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_are_split() {
+        assert_eq!(
+            split_host("WORKSTATION6.theshire.local"),
+            ("WORKSTATION6", Some("theshire.local"))
+        );
+        assert_eq!(split_host("WIN-41OB2LO92CR"), ("WIN-41OB2LO92CR", None));
+        assert_eq!(split_host("10.0.0.1"), ("10.0.0.1", None));
+    }
+
+    #[test]
+    fn envelope_fields() {
+        let rec = WinRecord {
+            provider: Some("Microsoft-Windows-Security-Auditing".into()),
+            event_id: Some(4624),
+            channel: Some("security".into()),
+            computer: Some("DC01.corp.local".into()),
+            record_id: Some(7),
+            time_ms: Some(0),
+            audit_success: Some(true),
+            ..Default::default()
+        };
+        let d = to_ecs(&rec);
+        assert_eq!(d["event"]["code"], "4624");
+        assert_eq!(d["event"]["module"], "security");
+        assert_eq!(d["event"]["outcome"], "success");
+        assert_eq!(d["winlog"]["channel"], "security");
+        assert_eq!(d["winlog"]["record_id"], 7);
+        assert_eq!(d["host"]["name"], "DC01");
+        assert_eq!(d["host"]["os"]["type"], "windows");
+        assert_eq!(d["@timestamp"], "1970-01-01T00:00:00.000Z");
+    }
+}
