@@ -22,6 +22,17 @@ pub fn default_workspace_dir() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("workspaces").join("default"))
 }
 
+/// The user's own rules: the platform config directory + `vigil/rules`, when a home
+/// directory exists. Loaded by every command that evaluates rules.
+pub fn user_rules_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "vigil").map(|d| d.config_dir().join("rules"))
+}
+
+/// The user's config directory (key map, themes, rules, analyst name).
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "vigil").map(|d| d.config_dir().to_path_buf())
+}
+
 /// The workspace to use: the explicit choice if any, else the default.
 pub fn resolve_workspace(explicit: Option<PathBuf>) -> Result<PathBuf> {
     match explicit {

@@ -18,20 +18,56 @@ pub struct ImportArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Import only: do not evaluate rules.
+    #[arg(long)]
+    pub no_detect: bool,
+    #[command(flatten)]
+    pub sources: crate::cli::rule_sources::RuleSourceArgs,
 }
 
 pub fn run(workspace: &Path, args: ImportArgs) -> Result<i32> {
     let ws = Workspace::open_or_create(workspace)?;
     let mut writer = ws.writer()?;
+    let catalog = if args.no_detect {
+        None
+    } else {
+        Some(args.sources.load()?)
+    };
+    let mut evaluator = catalog.as_ref().map(|c| c.evaluator());
     let mut observer = TerminalObserver::new(&args.paths);
-    let outcome = import_paths(&mut writer, &args.paths, None, &mut observer)?;
+    let outcome = import_paths(
+        &mut writer,
+        &args.paths,
+        evaluator
+            .as_mut()
+            .map(|e| e as &mut dyn crate::rules::api::Evaluator),
+        &mut observer,
+    )?;
     observer.finish();
+    drop(evaluator);
+    drop(writer);
+    let recorded = match &catalog {
+        Some(c) => Some(crate::detect::record_matches(
+            &ws,
+            &c.ready(),
+            &outcome.matches,
+            crate::cli::detect_cmd::now_ms(),
+        )?),
+        None => None,
+    };
     let summary = &outcome.summary;
     if args.json {
-        let text = serde_json::to_string(summary).map_err(|e| VigilError::Other(e.to_string()))?;
+        let text = serde_json::to_string(&serde_json::json!({
+            "import": summary,
+            "detection": recorded,
+        }))
+        .map_err(|e| VigilError::Other(e.to_string()))?;
         println!("{text}");
     } else {
         print!("{}", summary.render());
+        if let Some(r) = &recorded {
+            crate::cli::detect_cmd::print_report(r, false)?;
+        }
         println!("workspace: {}", ws.root().display());
     }
     Ok(summary.status() as i32)

@@ -5,7 +5,11 @@
 //! Exit statuses: 0 success; 1 error; 2 usage error (clap); 3 import finished
 //! but some records or files were rejected; 4 nothing could be imported.
 
+pub mod alerts_cmd;
+pub mod detect_cmd;
 pub mod import_cmd;
+pub mod rule_sources;
+pub mod rules_cmd;
 pub mod search_cmd;
 pub mod stats_cmd;
 
@@ -47,6 +51,14 @@ pub enum Command {
     Search(search_cmd::SearchArgs),
     /// Events per source format, channel, event code and host, and the time range.
     Stats(stats_cmd::StatsArgs),
+    /// Evaluate the rules over everything already in the workspace and record alerts
+    /// (after adding rules, or for sequences spanning several imports).
+    Detect(detect_cmd::DetectArgs),
+    /// List alerts with the analyst's decisions (`--json`: one alert per line).
+    Alerts(alerts_cmd::AlertsArgs),
+    /// List loaded rules, or check rule files.
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
 }
 
 /// Runs a parsed command; returns the process exit status.
@@ -56,5 +68,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Import(args) => import_cmd::run(&workspace, args),
         Command::Search(args) => search_cmd::run(&workspace, args),
         Command::Stats(args) => stats_cmd::run(&workspace, args),
+        Command::Detect(args) => detect_cmd::run(&workspace, args),
+        Command::Alerts(args) => alerts_cmd::run(&workspace, args),
+        Command::Rules(cmd) => rules_cmd::run(cmd),
     }
 }

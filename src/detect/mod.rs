@@ -14,6 +14,7 @@ pub mod fold;
 pub mod hunt;
 pub mod pattern;
 pub mod pipeline;
+pub mod record;
 pub mod store;
 #[cfg(test)]
 mod test_support;
@@ -24,4 +25,5 @@ pub use enrich::{CompiledTriage, Enricher, TriageError, enrich};
 pub use fold::fold_into_parents;
 pub use hunt::{AccountScope, CreatedUserSummary, created_users};
 pub use pipeline::alerts_from_matches;
+pub use record::{Recorded, record_matches};
 pub use store::AlertStore;
