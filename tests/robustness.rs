@@ -3,6 +3,8 @@
 
 mod common;
 
+#![allow(clippy::unwrap_used)]
+
 use common::{fixture, import, temp_workspace, write};
 use proptest::prelude::*;
 use std::sync::Arc;
