@@ -1,9 +1,9 @@
 //! Bad input never stops an import and never panics: corrupt EVTX samples,
 //! truncated JSON, binary junk, empty files, random bytes.
 
-mod common;
-
 #![allow(clippy::unwrap_used)]
+
+mod common;
 
 use common::{fixture, import, temp_workspace, write};
 use proptest::prelude::*;
