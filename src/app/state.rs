@@ -327,9 +327,15 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// Rows a list pane can show at the current size (an estimate; views clamp).
+    /// Rows a list pane can show at the current size (mirrors `ui::layout`; views clamp).
     pub fn page_rows(&self) -> usize {
-        let chrome = if self.mode == Mode::Queue { 9 } else { 5 };
-        usize::from(self.height).saturating_sub(chrome).max(1)
+        let h = usize::from(self.height);
+        let header = match self.mode {
+            Mode::Alert => 1,
+            Mode::Queue if h >= 20 => 4,
+            Mode::Queue if h >= 12 => 2,
+            Mode::Queue => 1,
+        };
+        h.saturating_sub(header + 4).max(1)
     }
 }
