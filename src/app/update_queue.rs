@@ -104,11 +104,7 @@ pub fn handle(s: &mut AppState, action: Action) -> Vec<Effect> {
             }
         }
         Action::Open | Action::NextPane => return open_current(s),
-        Action::Back => {
-            if !s.queue.marked.is_empty() {
-                s.queue.marked.clear();
-            }
-        }
+        Action::Back => s.queue.marked.clear(),
         Action::StartFilter => {
             s.prompt = Some(Prompt {
                 purpose: PromptPurpose::QueueFilter,

@@ -40,7 +40,11 @@ pub fn load_theme(opts: &UiOptions) -> anyhow::Result<Theme> {
     let dir = config_dir(opts).map(|d| d.join("themes"));
     let theme = Theme::load(opts.theme.as_deref().unwrap_or("dark"), dir.as_deref())?;
     let no_color = opts.no_color || no_color_requested(std::env::var("NO_COLOR").ok().as_deref());
-    Ok(if no_color { theme.without_color() } else { theme })
+    Ok(if no_color {
+        theme.without_color()
+    } else {
+        theme
+    })
 }
 
 /// The built-in key map with the user's `keymap.toml` on top.
@@ -64,7 +68,8 @@ pub fn run(source: Box<dyn TriageSource>, mut opts: UiOptions) -> anyhow::Result
         .unwrap_or_else(|| "analyst".into());
     let mut ctrl = Controller::new(source, keymap, &analyst, now_ms());
     let worker = opts.job.take().map(Worker::spawn);
-    let (mut terminal, _guard) = crate::tui::terminal::init().context("cannot set up the terminal")?;
+    let (mut terminal, _guard) =
+        crate::tui::terminal::init().context("cannot set up the terminal")?;
     let size = terminal.size()?;
     ctrl.dispatch(Action::Resize {
         width: size.width,

@@ -72,10 +72,7 @@ mod tests {
             Ok("2 files".into())
         }));
         let msgs: Vec<WorkerMsg> = w.rx.iter().take(3).collect();
-        assert_eq!(
-            msgs[2],
-            WorkerMsg::Finished(Ok("2 files".into()))
-        );
+        assert_eq!(msgs[2], WorkerMsg::Finished(Ok("2 files".into())));
         assert!(matches!(msgs[0], WorkerMsg::Progress { done: 1, .. }));
     }
 }

@@ -18,7 +18,11 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
     let a = &v.data.alert;
     let mut spans = Vec::new();
     for p in Pane::ALL {
-        let style = if p == state.pane { st(theme, "selection") } else { st(theme, "muted") };
+        let style = if p == state.pane {
+            st(theme, "selection")
+        } else {
+            st(theme, "muted")
+        };
         spans.push(Span::styled(format!(" {} ", p.title()), style));
         spans.push(Span::raw(" "));
     }
@@ -50,23 +54,43 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme)
     let inner = list_area(area, false);
     let h = usize::from(inner.height);
     let start = v.detail_scroll.min(v.detail.len().saturating_sub(h));
-    let lines: Vec<Line> = v.detail.iter().skip(start).take(h).map(|l| styled_line(l, theme)).collect();
-    let title = format!(" Detail {}-{}/{} ", start + 1, (start + h).min(v.detail.len()), v.detail.len());
+    let lines: Vec<Line> = v
+        .detail
+        .iter()
+        .skip(start)
+        .take(h)
+        .map(|l| styled_line(l, theme))
+        .collect();
+    let title = format!(
+        " Detail {}-{}/{} ",
+        start + 1,
+        (start + h).min(v.detail.len()),
+        v.detail.len()
+    );
     frame.render_widget(Paragraph::new(lines).block(pane_block(title, theme)), area);
 }
 
 fn value_text(doc: &serde_json::Value, field: &str) -> Option<String> {
     match get(doc, field)? {
-        serde_json::Value::Array(items) => {
-            Some(items.iter().filter_map(scalar_text).collect::<Vec<_>>().join(","))
-        }
+        serde_json::Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(scalar_text)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
         other => scalar_text(other),
     }
 }
 
 /// A one-line summary of an event for the timeline.
 fn summary(doc: &serde_json::Value) -> String {
-    for f in ["process.command_line", "registry.path", "file.path", "message"] {
+    for f in [
+        "process.command_line",
+        "registry.path",
+        "file.path",
+        "message",
+    ] {
         if let Some(s) = first_str(doc, f) {
             return s.to_string();
         }
@@ -85,7 +109,11 @@ fn render_timeline(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
     let Some(v) = &state.view else { return };
     let t = &v.timeline;
     let minutes = t.half_window_ms / 60_000;
-    let window = if minutes >= 60 { format!("±{}h", minutes / 60) } else { format!("±{minutes}m") };
+    let window = if minutes >= 60 {
+        format!("±{}h", minutes / 60)
+    } else {
+        format!("±{minutes}m")
+    };
     let mut title = format!(
         " Timeline {} {window} around {} · {} events",
         t.host.as_deref().unwrap_or("all hosts"),
@@ -96,7 +124,10 @@ fn render_timeline(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
         title.push_str(" · loading");
     }
     title.push(' ');
-    frame.render_widget(pane_block(crate::app::sanitize::sanitize(&title).into_owned(), theme), area);
+    frame.render_widget(
+        pane_block(crate::app::sanitize::sanitize(&title).into_owned(), theme),
+        area,
+    );
     let inner = list_area(area, false);
     if inner.height == 0 {
         return;
@@ -124,7 +155,11 @@ fn render_timeline(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
         let code = value_text(&e.doc, "event.code").unwrap_or_default();
         let name = first_str(&e.doc, "process.name").unwrap_or("");
         let action = first_str(&e.doc, "event.action").unwrap_or("");
-        let marker = if alert_events.contains(&e.id) { "▶" } else { " " };
+        let marker = if alert_events.contains(&e.id) {
+            "▶"
+        } else {
+            " "
+        };
         let text = format!(
             "{marker}{} {code:>5} {:<14.14} {:<12.12} {}",
             format_time(e.timestamp_ms).get(11..19).unwrap_or_default(),
@@ -132,8 +167,20 @@ fn render_timeline(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
             name,
             summary(&e.doc)
         );
-        let style = if i == t.cursor.pos { st(theme, "selection") } else { st(theme, "base") };
+        let style = if i == t.cursor.pos {
+            st(theme, "selection")
+        } else {
+            st(theme, "base")
+        };
         let line = safe_cell(&text, w, style, theme);
-        frame.render_widget(Paragraph::new(line).style(style), Rect { y, height: 1, ..list });
+        let rect = Rect {
+            y,
+            height: 1,
+            ..list
+        };
+        frame.render_widget(Paragraph::new(line).style(style), rect);
+        if i == t.cursor.pos {
+            frame.buffer_mut().set_style(rect, style);
+        }
     }
 }

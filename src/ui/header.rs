@@ -25,10 +25,7 @@ fn counts_line(state: &AppState, theme: &Theme) -> Line<'static> {
     let (by_status, by_sev) = counts(state);
     let mut spans = vec![
         Span::styled(" vigil ", st(theme, "title")),
-        Span::styled(
-            format!("{} shown ", state.queue.shown),
-            st(theme, "base"),
-        ),
+        Span::styled(format!("{} shown ", state.queue.shown), st(theme, "base")),
         Span::styled("│ ", st(theme, "border")),
     ];
     for (i, (name, key)) in [
@@ -39,7 +36,10 @@ fn counts_line(state: &AppState, theme: &Theme) -> Line<'static> {
     .into_iter()
     .enumerate()
     {
-        spans.push(Span::styled(format!("{name} {} ", by_status[i]), st(theme, key)));
+        spans.push(Span::styled(
+            format!("{name} {} ", by_status[i]),
+            st(theme, key),
+        ));
     }
     spans.push(Span::styled("│ active: ", st(theme, "border")));
     for sev in SEVERITIES {
@@ -127,16 +127,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     frame.render_widget(
-        Sparkline::default().data(&data).style(st(theme, "histogram")),
+        Sparkline::default()
+            .data(&data)
+            .style(st(theme, "histogram")),
         bars,
     );
     let short = |ms: i64| format_time(ms).get(5..16).unwrap_or_default().to_string();
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(format!(" {}", short(lo)), st(theme, "muted")))),
+        Paragraph::new(Line::from(Span::styled(
+            format!(" {}", short(lo)),
+            st(theme, "muted"),
+        ))),
         left,
     );
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(format!(" {}", short(hi)), st(theme, "muted")))),
+        Paragraph::new(Line::from(Span::styled(
+            format!(" {}", short(hi)),
+            st(theme, "muted"),
+        ))),
         right,
     );
 }

@@ -94,7 +94,11 @@ pub fn hit_test(state: &AppState, area: Rect, col: u16, row: u16) -> Option<Acti
     match state.mode {
         Mode::Queue => {
             let list = list_area(l.body, true);
-            let off = visible_offset(state.queue.cursor, state.queue.rows.len(), usize::from(list.height));
+            let off = visible_offset(
+                state.queue.cursor,
+                state.queue.rows.len(),
+                usize::from(list.height),
+            );
             row_at(list, row, off).map(Action::ClickRow)
         }
         Mode::Alert => {

@@ -30,7 +30,10 @@ fn help_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
         if row.section != section {
             section = row.section;
             out.push(Line::default());
-            out.push(Line::from(Span::styled(format!("[{section}]"), st(theme, "header"))));
+            out.push(Line::from(Span::styled(
+                format!("[{section}]"),
+                st(theme, "header"),
+            )));
         }
         out.push(Line::from(vec![
             Span::styled(format!("  {:<20}", row.keys), st(theme, "key")),
@@ -60,9 +63,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             let start = (*scroll).min(lines.len().saturating_sub(h));
             let shown: Vec<Line> = lines.into_iter().skip(start).take(h).collect();
             let title = " Help · j/k scroll · esc close ".to_string();
-            frame.render_widget(Paragraph::new(shown).block(frame_block(title, theme)), popup);
+            frame.render_widget(
+                Paragraph::new(shown).block(frame_block(title, theme)),
+                popup,
+            );
         }
-        Overlay::Record { title, lines, scroll } => {
+        Overlay::Record {
+            title,
+            lines,
+            scroll,
+        } => {
             let start = (*scroll).min(lines.len().saturating_sub(h));
             let shown: Vec<Line> = lines
                 .iter()
@@ -70,7 +80,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 .take(h)
                 .map(|l| Line::from(safe_spans(l, st(theme, "base"), theme)))
                 .collect();
-            let t = format!(" {} · {}/{} · esc close ", crate::app::sanitize::sanitize(title), start + 1, lines.len());
+            let t = format!(
+                " {} · {}/{} · esc close ",
+                crate::app::sanitize::sanitize(title),
+                start + 1,
+                lines.len()
+            );
             frame.render_widget(Paragraph::new(shown).block(frame_block(t, theme)), popup);
         }
         Overlay::Picker(p) => {
@@ -82,14 +97,32 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 .skip(off)
                 .take(h)
                 .map(|(i, (_, label))| {
-                    let style = if i == p.cursor.pos { st(theme, "selection") } else { st(theme, "base") };
-                    let mut spans = vec![Span::styled(if i == p.cursor.pos { "› " } else { "  " }, style)];
+                    let style = if i == p.cursor.pos {
+                        st(theme, "selection")
+                    } else {
+                        st(theme, "base")
+                    };
+                    let mut spans = vec![Span::styled(
+                        if i == p.cursor.pos { "› " } else { "  " },
+                        style,
+                    )];
                     spans.extend(safe_spans(label, style, theme));
                     Line::from(spans).style(style)
                 })
                 .collect();
             let t = format!(" {} · enter choose · esc cancel ", p.title);
             frame.render_widget(Paragraph::new(shown).block(frame_block(t, theme)), popup);
+            if let Some(row) = p.cursor.pos.checked_sub(off).filter(|&r| r < h) {
+                let y = inner.y + u16::try_from(row).unwrap_or(0);
+                frame.buffer_mut().set_style(
+                    Rect {
+                        y,
+                        height: 1,
+                        ..inner
+                    },
+                    st(theme, "selection"),
+                );
+            }
         }
     }
 }

@@ -13,9 +13,8 @@ use crate::ui::style::st;
 use crate::ui::text::safe_cell;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -96,7 +95,13 @@ fn with_reason(c: Classification, reason: Option<&String>) -> String {
     }
 }
 
-fn alert_cells(state: &AppState, a: &Alert, cols: &[(Col, &str, u16)], rule_w: u16, theme: &Theme) -> Vec<Cell<'static>> {
+fn alert_cells(
+    state: &AppState,
+    a: &Alert,
+    cols: &[(Col, &str, u16)],
+    rule_w: u16,
+    theme: &Theme,
+) -> Vec<Cell<'static>> {
     let base = st(theme, "base");
     let muted = st(theme, "muted");
     let t = state.triage.get(&a.id);
@@ -122,7 +127,10 @@ fn alert_cells(state: &AppState, a: &Alert, cols: &[(Col, &str, u16)], rule_w: u
                 )),
                 Col::Risk => Line::from(Span::styled(format!("{:>4}", a.risk_score), base)),
                 Col::Time => Line::from(Span::styled(
-                    format_time(a.timestamp_ms).get(5..19).unwrap_or_default().to_string(),
+                    format_time(a.timestamp_ms)
+                        .get(5..19)
+                        .unwrap_or_default()
+                        .to_string(),
                     muted,
                 )),
                 Col::Rule => safe_cell(&a.rule_name, w, base, theme),
@@ -176,7 +184,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .enumerate()
         .map(|(i, r)| {
             let row = match r {
-                QueueRow::Alert(idx) => Row::new(alert_cells(state, &state.alerts[*idx], &cols, rule_w, theme)),
+                QueueRow::Alert(idx) => Row::new(alert_cells(
+                    state,
+                    &state.alerts[*idx],
+                    &cols,
+                    rule_w,
+                    theme,
+                )),
                 QueueRow::Group {
                     key,
                     count,
@@ -184,7 +198,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     collapsed,
                 } => {
                     let arrow = if *collapsed { "▸" } else { "▾" };
-                    let mut label = vec![Span::styled(format!("{count:>3} "), st(theme, "muted"))];
+                    let has_time = cols.iter().any(|c| c.0 == Col::Time);
+                    let count_text = format!("{count} alert{}", if *count == 1 { "" } else { "s" });
+                    let mut label = Vec::new();
+                    if !has_time {
+                        label.push(Span::styled(format!("({count}) "), st(theme, "muted")));
+                    }
                     label.extend(crate::ui::text::safe_spans(key, st(theme, "group"), theme));
                     let cells: Vec<Cell> = cols
                         .iter()
@@ -194,6 +213,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                                 max_severity.as_str().to_string(),
                                 st(theme, severity_style(*max_severity)),
                             )),
+                            Col::Time => {
+                                Cell::from(Span::styled(count_text.clone(), st(theme, "muted")))
+                            }
                             Col::Rule => Cell::from(Line::from(label.clone())),
                             _ => Cell::from(""),
                         })
@@ -201,25 +223,43 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     Row::new(cells)
                 }
             };
-            if offset + i == state.queue.cursor.pos {
-                row.style(selected)
-            } else {
-                row.style(Style::default())
-            }
+            let _ = i;
+            row
         })
         .collect();
     let widths: Vec<Constraint> = cols
         .iter()
-        .map(|c| if c.2 == 0 { Constraint::Min(4) } else { Constraint::Length(c.2) })
+        .map(|c| {
+            if c.2 == 0 {
+                Constraint::Min(4)
+            } else {
+                Constraint::Length(c.2)
+            }
+        })
         .collect();
     let header = Row::new(cols.iter().map(|c| Cell::from(c.1)).collect::<Vec<_>>())
         .style(st(theme, "header"));
-    let mut table = Table::new(rows, widths).header(header).block(block).column_spacing(1);
+    let mut table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1);
     if state.queue.rows.is_empty() {
-        table = table.footer(Row::new(vec![Cell::from(""), Cell::from(Span::styled(
-            "no alert matches: <bs> clears the filters, f changes the status shown",
-            st(theme, "muted"),
-        ))]));
+        table = table.footer(Row::new(vec![
+            Cell::from(""),
+            Cell::from(Span::styled(
+                "no alert matches: <bs> clears the filters, f changes the status shown",
+                st(theme, "muted"),
+            )),
+        ]));
     }
-    frame.render_widget(table, area);
+    table = table.row_highlight_style(selected);
+    let mut table_state = TableState::default().with_selected(
+        state
+            .queue
+            .cursor
+            .pos
+            .checked_sub(offset)
+            .filter(|&r| r < end - offset),
+    );
+    frame.render_stateful_widget(table, area, &mut table_state);
 }

@@ -14,9 +14,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let bar = st(theme, "statusbar");
     let line = if let Some(p) = &state.prompt {
         let label = match &p.purpose {
-            PromptPurpose::QueueFilter => "filter (rule: host: user: status: severity: or text)".to_string(),
+            PromptPurpose::QueueFilter => {
+                "filter (rule: host: user: status: severity: or text)".to_string()
+            }
             PromptPurpose::TimelineQuery => "query (field:value AND ...)".to_string(),
-            PromptPurpose::Comment { alert_ids } => format!("comment on {} alert(s)", alert_ids.len()),
+            PromptPurpose::Comment { alert_ids } => {
+                format!("comment on {} alert(s)", alert_ids.len())
+            }
             PromptPurpose::FpReason { alert_ids, .. } => {
                 format!("false-positive reason for {} alert(s)", alert_ids.len())
             }
@@ -26,18 +30,29 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         spans.push(Span::styled("█", st(theme, "prompt")));
         Line::from(spans)
     } else if let Some(m) = &state.message {
-        let style = if m.is_error { st(theme, "error") } else { st(theme, "notice") };
+        let style = if m.is_error {
+            st(theme, "error")
+        } else {
+            st(theme, "notice")
+        };
         Line::from(safe_spans(&format!(" {}", m.text), style, theme))
     } else if let Some(j) = &state.job {
         let progress = match j.total {
             Some(t) if t > 0 => format!("{}/{} ({}%)", j.done, t, j.done * 100 / t),
             _ => j.done.to_string(),
         };
-        Line::from(Span::styled(format!(" {} … {progress}", j.label), st(theme, "notice")))
+        Line::from(Span::styled(
+            format!(" {} … {progress}", j.label),
+            st(theme, "notice"),
+        ))
     } else {
         let hints = match state.mode {
-            Mode::Queue => " ? help  enter open  / filter  s sort  v group  f status  space mark  t/b/x/d close  q quit",
-            Mode::Alert => " ? help  tab pane  esc queue  r record  enter open  / query  t/b/x close  q quit",
+            Mode::Queue => {
+                " ? help  enter open  / filter  s sort  v group  f status  space mark  t/b/x/d close  q quit"
+            }
+            Mode::Alert => {
+                " ? help  tab pane  esc queue  r record  enter open  / query  t/b/x close  q quit"
+            }
         };
         Line::from(Span::styled(hints, st(theme, "muted")))
     };

@@ -24,13 +24,37 @@ pub fn safe_spans(text: &str, style: Style, theme: &Theme) -> Vec<Span<'static>>
         .collect()
 }
 
-/// One table cell or list item: sanitized, cut to `max` characters.
+/// One table cell or list item: sanitized, cut to `max` characters (escapes keep their
+/// style even when cut).
 pub fn safe_cell(text: &str, max: usize, style: Style, theme: &Theme) -> Line<'static> {
-    let clean = crate::app::sanitize::sanitize(text);
-    if clean.chars().count() > max {
-        return Line::from(Span::styled(truncate_chars(&clean, max).into_owned(), style));
+    let clean_len = crate::app::sanitize::sanitize(text).chars().count();
+    if clean_len <= max {
+        return Line::from(safe_spans(text, style, theme));
     }
-    Line::from(safe_spans(text, style, theme))
+    let esc = st(theme, "escaped");
+    let mut budget = max.saturating_sub(1);
+    let mut spans = Vec::new();
+    for p in pieces(text) {
+        if budget == 0 {
+            break;
+        }
+        let (t, s) = match p {
+            Piece::Text(t) => (t, style),
+            Piece::Escaped(e) => (e, esc),
+        };
+        let cut = truncate_chars(&t, budget + 1);
+        let taken: String = if cut.chars().count() > budget {
+            t.chars().take(budget).collect()
+        } else {
+            cut.into_owned()
+        };
+        budget -= taken.chars().count();
+        spans.push(Span::styled(taken, s));
+    }
+    if max > 0 {
+        spans.push(Span::styled("…", style));
+    }
+    Line::from(spans)
 }
 
 /// A styled line from the app's semantic description.

@@ -29,14 +29,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     };
     let (list_rect, detail_rect) = tree_split(area);
-    let siblings = if tv.show_siblings { "shown" } else { "hidden (s)" };
-    let title = format!(" Process tree · {} processes · siblings {siblings} ", tv.tree.nodes.len());
+    let siblings = if tv.show_siblings {
+        "shown"
+    } else {
+        "hidden (s)"
+    };
+    let title = format!(
+        " Process tree · {} processes · siblings {siblings} ",
+        tv.tree.nodes.len()
+    );
     frame.render_widget(pane_block(title, theme), list_rect);
     let list = list_area(list_rect, false);
     let page = usize::from(list.height);
     let offset = visible_offset(tv.cursor, tv.rows.len(), page);
     for (i, row) in tv.rows.iter().enumerate().skip(offset).take(page) {
-        let Some(n) = tv.tree.nodes.get(row.node) else { continue };
+        let Some(n) = tv.tree.nodes.get(row.node) else {
+            continue;
+        };
         let y = list.y + u16::try_from(i - offset).unwrap_or(0);
         let is_focus = row.node == tv.tree.focus;
         let base = if i == tv.cursor.pos {
@@ -67,7 +76,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ));
         }
         if n.event_count > 0 {
-            spans.push(Span::styled(format!(" +{} ev", n.event_count), st(theme, "muted")));
+            spans.push(Span::styled(
+                format!(" +{} ev", n.event_count),
+                st(theme, "muted"),
+            ));
         }
         if let Some(u) = &n.user {
             spans.push(Span::styled(" ", base));
@@ -83,14 +95,30 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             spans.push(Span::styled("  ", base));
             spans.extend(safe_spans(cmd, st(theme, "muted"), theme));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)).style(base), Rect { y, height: 1, ..list });
+        let rect = Rect {
+            y,
+            height: 1,
+            ..list
+        };
+        frame.render_widget(Paragraph::new(Line::from(spans)).style(base), rect);
+        if i == tv.cursor.pos {
+            frame.buffer_mut().set_style(rect, st(theme, "selection"));
+        }
     }
     if detail_rect.height == 0 {
         return;
     }
-    let selected = tv.rows.get(tv.cursor.pos).and_then(|r| tv.tree.nodes.get(r.node));
+    let selected = tv
+        .rows
+        .get(tv.cursor.pos)
+        .and_then(|r| tv.tree.nodes.get(r.node));
     let text = selected
-        .map(|n| n.command_line.clone().or_else(|| n.executable.clone()).unwrap_or_else(|| "(no command line)".into()))
+        .map(|n| {
+            n.command_line
+                .clone()
+                .or_else(|| n.executable.clone())
+                .unwrap_or_else(|| "(no command line)".into())
+        })
         .unwrap_or_default();
     let p = Paragraph::new(Line::from(safe_spans(&text, st(theme, "base"), theme)))
         .wrap(Wrap { trim: false })
@@ -98,7 +126,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Block::default()
                 .borders(Borders::LEFT | Borders::RIGHT | Borders::BOTTOM)
                 .border_style(st(theme, "border"))
-                .title(Span::styled(" command line (enter: its events) ", st(theme, "muted"))),
+                .title(Span::styled(
+                    " command line (enter: its events) ",
+                    st(theme, "muted"),
+                )),
         );
     frame.render_widget(p, detail_rect);
 }
