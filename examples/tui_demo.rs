@@ -44,7 +44,10 @@ fn main() -> anyhow::Result<()> {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    let mut source = MemorySource::from_json(FIXTURE).map_err(anyhow::Error::msg)?;
+    let notes = std::env::temp_dir().join("vigil-demo-case-notes");
+    let mut source = MemorySource::from_json(FIXTURE)
+        .map_err(anyhow::Error::msg)?
+        .with_export_dir(notes);
     if let Some(n) = value("--children").and_then(|v| v.parse().ok()) {
         source.push_events(many_children(n));
     }

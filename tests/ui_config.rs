@@ -114,7 +114,11 @@ fn docs_list_every_default_binding() {
     let map = Keymap::builtin().unwrap();
     for ctx in vigil::app::keymap::Context::ALL {
         for b in map.bindings(ctx) {
-            assert!(doc.contains(&format!("`{}`", b.run)), "docs/keys.md misses {}", b.run);
+            assert!(
+                doc.contains(&format!("`{}`", b.run)),
+                "docs/keys.md misses {}",
+                b.run
+            );
             assert!(doc.contains(&b.desc), "docs/keys.md misses '{}'", b.desc);
         }
     }

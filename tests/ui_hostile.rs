@@ -52,6 +52,8 @@ fn esc_csi_osc_and_bidi_payloads_render_visibly_escaped_in_every_view() {
         "{record}"
     );
     keys(&mut c, "<esc><tab>");
+    assert_inert(&c, "checklist");
+    keys(&mut c, "<tab>");
     let tree = assert_inert(&c, "tree");
     assert!(tree.contains("net\\x1b[2J.exe"), "{tree}");
     keys(&mut c, "<tab>");

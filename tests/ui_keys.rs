@@ -160,6 +160,8 @@ fn enter_opens_the_alert_and_tab_cycles_panes() {
     );
     assert!(v.nearby.iter().any(|&i| c.state.alerts[i].id == "a03-corr"));
     keys(&mut c, "<tab>");
+    assert_eq!(c.state.pane, Pane::Checklist);
+    keys(&mut c, "<tab>");
     assert_eq!(c.state.pane, Pane::Tree);
     keys(&mut c, "<tab><tab>");
     assert_eq!(c.state.pane, Pane::Detail);
@@ -187,7 +189,7 @@ fn same_event_alerts_are_listed() {
 fn tree_shows_the_chain_folds_and_toggles_siblings() {
     let mut c = controller();
     select_alert(&mut c, "a01-office-net");
-    keys(&mut c, "<enter><tab>");
+    keys(&mut c, "<enter><tab><tab>");
     let names = |c: &vigil::app::Controller| -> Vec<String> {
         let tv = c.state.view.as_ref().unwrap().tree.as_ref().unwrap();
         tv.rows
@@ -242,7 +244,7 @@ fn tree_shows_the_chain_folds_and_toggles_siblings() {
 fn enter_on_a_tree_node_shows_its_events_in_the_timeline() {
     let mut c = controller();
     select_alert(&mut c, "a01-office-net");
-    keys(&mut c, "<enter><tab>kk<enter>");
+    keys(&mut c, "<enter><tab><tab>kk<enter>");
     assert_eq!(c.state.pane, Pane::Timeline);
     let t = &c.state.view.as_ref().unwrap().timeline;
     assert_eq!(t.query, "process.pid:5120");
@@ -257,7 +259,7 @@ fn enter_on_a_tree_node_shows_its_events_in_the_timeline() {
 fn timeline_filters_with_the_query_syntax_and_adjusts_the_window() {
     let mut c = controller();
     select_alert(&mut c, "a01-office-net");
-    keys(&mut c, "<enter><tab><tab>");
+    keys(&mut c, "<enter><s-tab>");
     let all = c.state.view.as_ref().unwrap().timeline.events.len();
     keys(&mut c, "/event.code:4732<enter>");
     let t = &c.state.view.as_ref().unwrap().timeline;

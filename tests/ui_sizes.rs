@@ -16,8 +16,11 @@ fn size_sweep_over_every_view() {
         ("?", "help"),
         ("<enter>", "detail"),
         ("<enter>r", "record"),
-        ("<enter><tab>", "tree"),
-        ("<enter><tab><tab>", "timeline"),
+        ("<enter><tab>", "checklist"),
+        ("<enter><tab><tab>", "tree"),
+        ("<enter><s-tab>", "timeline"),
+        ("<enter>X", "exception editor"),
+        ("<enter><tab>k<enter>", "pivot results"),
         ("/ab", "prompt"),
         ("x", "picker"),
     ];
@@ -88,7 +91,7 @@ fn a_process_with_thousands_of_children_pages_instead_of_freezing() {
         height: 30,
     });
     select_alert(&mut c, "a01-office-net");
-    keys(&mut c, "<enter><tab>s");
+    keys(&mut c, "<enter><tab><tab>s");
     let rows = c
         .state
         .view

@@ -45,7 +45,7 @@ fn detail_100x40() {
 fn process_tree_with_siblings_100x24() {
     let mut c = controller_sized(100, 24);
     select_alert(&mut c, "a01-office-net");
-    keys(&mut c, "<enter><tab>s");
+    keys(&mut c, "<enter><tab><tab>s");
     insta::assert_snapshot!(screen(&c, 100, 24));
 }
 
@@ -79,7 +79,7 @@ fn false_positive_picker_100x24() {
 fn smallest_supported_size_40x10() {
     let mut c = controller_sized(40, 10);
     insta::assert_snapshot!("queue_40x10", screen(&c, 40, 10));
-    keys(&mut c, "<enter><tab>");
+    keys(&mut c, "<enter><tab><tab>");
     insta::assert_snapshot!("tree_40x10", screen(&c, 40, 10));
 }
 

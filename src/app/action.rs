@@ -4,6 +4,7 @@
 //! become an [`Action`]; [`crate::app::update::update`] is the only code that changes the
 //! state, and returns [`Effect`]s for the shell to run (loading data, saving decisions).
 
+use crate::app::casework::{Checklist, ExceptionDraft, ExceptionPreview};
 use crate::app::source::{TimelineQuery, TriageChange};
 use crate::app::state::{GroupBy, SortKey, StatusFilter};
 use crate::model::process::ProcessTree;
@@ -26,6 +27,7 @@ pub struct AlertData {
     pub rule: Option<RuleMeta>,
     pub events: Vec<Event>,
     pub tree: Result<ProcessTree, String>,
+    pub checklist: Result<Checklist, String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +81,12 @@ pub enum Action {
     /// Opens the false-positive reason picker.
     FalsePositive(FalsePositiveKind),
     StartComment,
+    // Checklist, exceptions, case notes.
+    ToggleStep,
+    StepNote,
+    MakeException,
+    Save,
+    ExportCase,
     // Text prompt.
     Input(InputEdit),
     // Mouse, in terminal cells.
@@ -109,6 +117,9 @@ pub enum Action {
         total: Option<u64>,
     },
     JobFinished(Result<String, String>),
+    ExceptionDraftLoaded(Box<ExceptionDraft>),
+    ExceptionPreviewed(Result<ExceptionPreview, String>),
+    ExceptionSaved(Result<(String, usize), String>),
     Noop,
 }
 
@@ -121,6 +132,10 @@ pub enum Effect {
         alert_ids: Vec<String>,
         change: TriageChange,
     },
+    LoadExceptionDraft(String),
+    PreviewException(ExceptionDraft),
+    SaveException(ExceptionDraft),
+    ExportCaseNotes(Vec<String>),
     Quit,
 }
 
@@ -235,6 +250,11 @@ impl Action {
             "classify" => Action::Classify(classification(arg)?),
             "false_positive" => Action::FalsePositive(fp_kind(arg)?),
             "comment" => Action::StartComment,
+            "toggle_step" => Action::ToggleStep,
+            "step_note" => Action::StepNote,
+            "make_exception" => Action::MakeException,
+            "save" => Action::Save,
+            "export_case" => Action::ExportCase,
             "noop" => Action::Noop,
             _ => return None,
         })

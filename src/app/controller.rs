@@ -54,6 +54,9 @@ fn describe(change: &TriageChange, n: usize) -> String {
             }
         }
         TriageChange::Comment(_) => "commented".to_string(),
+        TriageChange::Step { done, .. } => {
+            format!("step marked {}", if *done { "done" } else { "to do" })
+        }
     };
     format!("{n} alert(s) {what}")
 }
@@ -114,13 +117,38 @@ impl Controller {
                     .filter_map(|e| self.source.event(e))
                     .collect();
                 let tree = self.source.process_tree(&alert);
+                let checklist = self.source.checklist(&alert);
                 Some(Action::AlertLoaded(Box::new(AlertData {
                     alert,
                     rule,
                     events,
                     tree,
+                    checklist,
                 })))
             }
+            Effect::LoadExceptionDraft(id) => {
+                let alert = self.state.alerts.iter().find(|a| a.id == id)?;
+                Some(Action::ExceptionDraftLoaded(Box::new(
+                    self.source.exception_draft(alert),
+                )))
+            }
+            Effect::PreviewException(draft) => Some(Action::ExceptionPreviewed(
+                self.source.preview_exception(&draft),
+            )),
+            Effect::SaveException(draft) => {
+                let analyst = self.state.analyst.clone();
+                let result = self
+                    .source
+                    .save_exception(&draft, &analyst, self.state.now_ms);
+                if result.is_ok() {
+                    update(&mut self.state, snapshot(self.source.as_ref()));
+                }
+                Some(Action::ExceptionSaved(result))
+            }
+            Effect::ExportCaseNotes(ids) => Some(match self.source.export_case_notes(&ids) {
+                Ok(done) => Action::Notice(done),
+                Err(e) => Action::Error(format!("case notes not exported: {e}")),
+            }),
             Effect::LoadTimeline(q) => Some(Action::TimelineLoaded(self.source.timeline(&q))),
             Effect::Apply { alert_ids, change } => {
                 let analyst = self.state.analyst.clone();

@@ -16,6 +16,7 @@ pub fn context(s: &AppState) -> Context {
     match (s.mode, s.pane) {
         (Mode::Queue, _) => Context::Queue,
         (Mode::Alert, Pane::Detail) => Context::Detail,
+        (Mode::Alert, Pane::Checklist) => Context::Checklist,
         (Mode::Alert, Pane::Tree) => Context::Tree,
         (Mode::Alert, Pane::Timeline) => Context::Timeline,
     }

@@ -18,16 +18,18 @@ pub enum Context {
     Global,
     Queue,
     Detail,
+    Checklist,
     Tree,
     Timeline,
     Overlay,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Queue,
         Context::Detail,
+        Context::Checklist,
         Context::Tree,
         Context::Timeline,
         Context::Overlay,
@@ -38,6 +40,7 @@ impl Context {
             Context::Global => "global",
             Context::Queue => "queue",
             Context::Detail => "detail",
+            Context::Checklist => "checklist",
             Context::Tree => "tree",
             Context::Timeline => "timeline",
             Context::Overlay => "overlay",
@@ -70,7 +73,7 @@ pub enum KeymapError {
         source: toml::de::Error,
     },
     #[error(
-        "key map {origin}: unknown section '[{section}]'; use one of global, queue, detail, tree, timeline, overlay"
+        "key map {origin}: unknown section '[{section}]'; use one of global, queue, detail, checklist, tree, timeline, overlay"
     )]
     UnknownContext { origin: String, section: String },
     #[error(

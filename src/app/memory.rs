@@ -3,6 +3,8 @@
 //! It is a faithful stand-in, not a mock: queries are evaluated, trees are built from the
 //! events, and triage changes append to an audit trail exactly as the real store must.
 
+use crate::app::casework::{Checklist, ExceptionDraft, ExceptionPreview};
+use crate::app::memory_casework::{self as casework, FixturePivot};
 use crate::app::memory_query::Query;
 use crate::app::source::{TimelineQuery, TriageChange, TriageSource};
 use crate::model::process::ProcessTree;
@@ -10,6 +12,7 @@ use crate::model::triage::{AlertTriage, AuditEntry, Classification, Comment, Sta
 use crate::model::{Alert, Event, RuleMeta};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 /// The JSON fixture format: `{"rules": [...], "events": [...], "alerts": [...], "triage": {id: ...}}`.
 #[derive(Debug, Default, Deserialize)]
@@ -22,6 +25,8 @@ pub struct Fixture {
     pub alerts: Vec<Alert>,
     #[serde(default)]
     pub triage: HashMap<String, AlertTriage>,
+    #[serde(default)]
+    pub pivots: Vec<FixturePivot>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -32,6 +37,9 @@ pub struct MemorySource {
     events: Vec<Event>,
     event_index: HashMap<String, usize>,
     triage: HashMap<String, AlertTriage>,
+    pivots: Vec<FixturePivot>,
+    exceptions: Vec<(String, ExceptionDraft)>,
+    export_dir: Option<PathBuf>,
 }
 
 impl MemorySource {
@@ -53,7 +61,21 @@ impl MemorySource {
             events,
             event_index,
             triage: fixture.triage,
+            pivots: fixture.pivots,
+            exceptions: Vec::new(),
+            export_dir: None,
         }
+    }
+
+    /// Where `export_case_notes` writes its Markdown files.
+    pub fn with_export_dir(mut self, dir: PathBuf) -> MemorySource {
+        self.export_dir = Some(dir);
+        self
+    }
+
+    /// Exceptions saved so far: (id, conditions).
+    pub fn exceptions(&self) -> &[(String, ExceptionDraft)] {
+        &self.exceptions
     }
 
     /// Reads a JSON fixture; the error quotes serde's position so the file can be fixed.
@@ -70,12 +92,17 @@ impl MemorySource {
     pub fn push_events(&mut self, new: impl IntoIterator<Item = Event>) {
         let mut all = std::mem::take(&mut self.events);
         all.extend(new);
+        let export_dir = self.export_dir.take();
+        let exceptions = std::mem::take(&mut self.exceptions);
         *self = MemorySource::new(Fixture {
             rules: self.rules.values().cloned().collect(),
             events: all,
             alerts: std::mem::take(&mut self.alerts),
             triage: std::mem::take(&mut self.triage),
+            pivots: std::mem::take(&mut self.pivots),
         });
+        self.export_dir = export_dir;
+        self.exceptions = exceptions;
     }
 }
 
@@ -196,6 +223,28 @@ impl TriageSource for MemorySource {
                     t.classification = Some(*classification);
                     t.reason.clone_from(reason);
                 }
+                TriageChange::Step {
+                    step_id,
+                    done,
+                    note,
+                } => {
+                    let st = t.steps.entry(step_id.clone()).or_default();
+                    let word = |d: bool| if d { "done" } else { "todo" }.to_string();
+                    let what = format!("step:{step_id}");
+                    let (old_done, old_note) = (st.done, st.note.clone());
+                    st.done = *done;
+                    if note.is_some() {
+                        st.note.clone_from(note);
+                    }
+                    st.by = Some(by.to_string());
+                    st.at_ms = Some(at_ms);
+                    if old_done != *done {
+                        audit(&what, Some(word(old_done)), Some(word(*done)));
+                    }
+                    if note.is_some() && &old_note != note {
+                        audit(&format!("{what}:note"), old_note, note.clone());
+                    }
+                }
                 TriageChange::Comment(text) => {
                     audit("comment", None, Some(text.clone()));
                     t.comments.push(Comment {
@@ -207,5 +256,99 @@ impl TriageSource for MemorySource {
             }
         }
         Ok(())
+    }
+
+    fn checklist(&self, alert: &Alert) -> Result<Checklist, String> {
+        let rule = self
+            .rules
+            .get(&alert.rule_id)
+            .ok_or_else(|| format!("rule '{}' is not loaded", alert.rule_id))?;
+        let guide = rule
+            .guide
+            .as_deref()
+            .ok_or_else(|| format!("rule '{}' has no investigation guide", rule.name))?;
+        let event = alert.event_ids.first().and_then(|id| self.event(id));
+        let ctx = casework::Ctx {
+            alerts: &self.alerts,
+            events: &self.events,
+            pivots: &self.pivots,
+        };
+        Ok(casework::checklist(guide, alert, event.as_ref(), &ctx))
+    }
+
+    fn exception_draft(&self, alert: &Alert) -> ExceptionDraft {
+        casework::draft_from(alert, &self.triage(&alert.id))
+    }
+
+    fn preview_exception(&self, draft: &ExceptionDraft) -> Result<ExceptionPreview, String> {
+        casework::validate(draft)?;
+        let mut p = ExceptionPreview::default();
+        for a in self.alerts.iter().filter(|a| casework::matches(draft, a)) {
+            if self.triage(&a.id).status == Status::Closed {
+                p.past += 1;
+            } else {
+                p.open += 1;
+            }
+        }
+        Ok(p)
+    }
+
+    fn save_exception(
+        &mut self,
+        draft: &ExceptionDraft,
+        by: &str,
+        at_ms: i64,
+    ) -> Result<(String, usize), String> {
+        casework::validate(draft)?;
+        let id = format!("exc-{}", self.exceptions.len() + 1);
+        let open: Vec<String> = self
+            .alerts
+            .iter()
+            .filter(|a| casework::matches(draft, a) && self.triage(&a.id).status != Status::Closed)
+            .map(|a| a.id.clone())
+            .collect();
+        let change = TriageChange::Classify {
+            classification: draft.classification,
+            reason: draft.reason.clone(),
+        };
+        self.apply(&open, &change, by, at_ms)?;
+        for a in &open {
+            let t = self.triage.entry(a.clone()).or_default();
+            t.exception_id = Some(id.clone());
+            t.audit.push(AuditEntry {
+                by: by.to_string(),
+                at_ms,
+                what: "exception".into(),
+                from: None,
+                to: Some(id.clone()),
+            });
+        }
+        self.exceptions.push((id.clone(), draft.clone()));
+        Ok((id, open.len()))
+    }
+
+    fn export_case_notes(&self, alert_ids: &[String]) -> Result<String, String> {
+        let dir = self
+            .export_dir
+            .as_ref()
+            .ok_or("no export directory is set for the in-memory source")?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for id in alert_ids {
+            let a = self
+                .alerts
+                .iter()
+                .find(|a| &a.id == id)
+                .ok_or_else(|| format!("no alert with id '{id}'"))?;
+            let md = casework::case_markdown(a, &self.triage(id), self.checklist(a).ok().as_ref());
+            let path = dir.join(format!("{}.md", casework::safe_file_name(id)));
+            std::fs::write(&path, md)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        Ok(format!(
+            "{} case note(s) written to {}",
+            alert_ids.len(),
+            dir.display()
+        ))
     }
 }

@@ -125,7 +125,7 @@ fn any_string_contains(v: &Value, needle: &str) -> bool {
 }
 
 /// `*` matches any run, `?` one character; both sides already lower-cased.
-fn wildcard(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let (mut pi, mut ti) = (0, 0);

@@ -3,6 +3,7 @@
 //! import ratatui/crossterm), so everything is testable without a terminal.
 
 pub mod action;
+pub mod casework;
 pub mod controller;
 pub mod cursor;
 pub mod detail;
@@ -10,6 +11,7 @@ pub mod input;
 pub mod keymap;
 pub mod keys;
 pub mod memory;
+mod memory_casework;
 mod memory_query;
 mod memory_tree;
 pub mod queue;
@@ -20,6 +22,7 @@ pub mod theme;
 pub mod tree_rows;
 pub mod update;
 mod update_alert;
+mod update_casework;
 mod update_queue;
 mod update_triage;
 

@@ -4,6 +4,7 @@
 //! implements [`TriageSource`] over the real workspace, and [`crate::app::memory`] keeps
 //! everything in memory for tests, snapshots and the demo example.
 
+use crate::app::casework::{Checklist, ExceptionDraft, ExceptionPreview};
 use crate::model::process::ProcessTree;
 use crate::model::triage::{AlertTriage, Classification, Status};
 use crate::model::{Alert, Event, RuleMeta};
@@ -31,6 +32,12 @@ pub enum TriageChange {
         reason: Option<String>,
     },
     Comment(String),
+    /// Ticks or unticks a checklist step; `note` replaces the step's note when set.
+    Step {
+        step_id: String,
+        done: bool,
+        note: Option<String>,
+    },
 }
 
 pub trait TriageSource {
@@ -52,6 +59,22 @@ pub trait TriageSource {
         by: &str,
         at_ms: i64,
     ) -> Result<(), String>;
+    /// The rule's guide as a checklist for `alert`, pivots resolved and counted.
+    fn checklist(&self, alert: &Alert) -> Result<Checklist, String>;
+    /// An exception prefilled from the alert (rule, host, user, executables, a
+    /// command-line pattern), closing as the alert was classified.
+    fn exception_draft(&self, alert: &Alert) -> ExceptionDraft;
+    fn preview_exception(&self, draft: &ExceptionDraft) -> Result<ExceptionPreview, String>;
+    /// Saves the exception and closes the open alerts it matches; returns its id and
+    /// how many alerts were closed.
+    fn save_exception(
+        &mut self,
+        draft: &ExceptionDraft,
+        by: &str,
+        at_ms: i64,
+    ) -> Result<(String, usize), String>;
+    /// Writes case notes for the alerts; returns where they went, for the status bar.
+    fn export_case_notes(&self, alert_ids: &[String]) -> Result<String, String>;
     /// Re-reads the workspace after a background job (import, detection) changed it.
     fn refresh(&mut self) -> Result<(), String> {
         Ok(())

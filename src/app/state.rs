@@ -113,16 +113,18 @@ pub enum Mode {
 pub enum Pane {
     #[default]
     Detail,
+    Checklist,
     Tree,
     Timeline,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Detail, Pane::Tree, Pane::Timeline];
+    pub const ALL: [Pane; 4] = [Pane::Detail, Pane::Checklist, Pane::Tree, Pane::Timeline];
 
     pub fn title(self) -> &'static str {
         match self {
             Pane::Detail => "Detail",
+            Pane::Checklist => "Checklist",
             Pane::Tree => "Process tree",
             Pane::Timeline => "Timeline",
         }
@@ -172,6 +174,8 @@ pub struct AlertView {
     pub tree: Option<TreeView>,
     pub tree_error: Option<String>,
     pub timeline: TimelineView,
+    /// The checklist cursor, over `checklist.steps`.
+    pub step_cursor: usize,
 }
 
 /// What a text prompt is for.
@@ -179,6 +183,14 @@ pub struct AlertView {
 pub enum PromptPurpose {
     QueueFilter,
     TimelineQuery,
+    StepNote {
+        alert_id: String,
+        step_id: String,
+    },
+    /// Editing field `index` of the exception editor's draft.
+    ExceptionField {
+        index: usize,
+    },
     Comment {
         alert_ids: Vec<String>,
     },
@@ -207,6 +219,14 @@ pub struct Picker {
     pub alert_ids: Vec<String>,
 }
 
+/// The exception editor: a draft, the field under the cursor, and the last preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExceptionEditor {
+    pub draft: crate::app::casework::ExceptionDraft,
+    pub cursor: usize,
+    pub preview: Option<Result<crate::app::casework::ExceptionPreview, String>>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help {
@@ -218,6 +238,13 @@ pub enum Overlay {
         scroll: usize,
     },
     Picker(Picker),
+    Exception(ExceptionEditor),
+    /// Alerts a pivot found; Enter opens one.
+    AlertList {
+        title: String,
+        ids: Vec<String>,
+        cursor: Cursor,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 
 use crate::app::action::{Action, Effect};
 use crate::app::state::{AppState, Message, Mode, Overlay};
-use crate::app::{update_alert, update_queue, update_triage};
+use crate::app::{update_alert, update_casework, update_queue, update_triage};
 
 pub fn update(s: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
@@ -63,6 +63,15 @@ pub fn update(s: &mut AppState, action: Action) -> Vec<Effect> {
             update_alert::timeline_loaded(s, result);
             Vec::new()
         }
+        Action::ExceptionDraftLoaded(draft) => update_casework::draft_loaded(s, *draft),
+        Action::ExceptionPreviewed(result) => {
+            update_casework::previewed(s, result);
+            Vec::new()
+        }
+        Action::ExceptionSaved(result) => {
+            update_casework::saved(s, result);
+            Vec::new()
+        }
         Action::Input(edit) => update_triage::input(s, edit),
         Action::Noop => Vec::new(),
         other => route(s, other),
@@ -87,6 +96,8 @@ fn route(s: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::Classify(_)
         | Action::FalsePositive(_)
         | Action::StartComment => update_triage::decide(s, action),
+        Action::MakeException => update_casework::make_exception(s),
+        Action::ExportCase => update_casework::export(s),
         other => match s.mode {
             Mode::Queue => update_queue::handle(s, other),
             Mode::Alert => update_alert::handle(s, other),

@@ -95,6 +95,7 @@ pub fn loaded(s: &mut AppState, data: AlertData) -> Vec<Effect> {
         tree,
         tree_error,
         timeline,
+        step_cursor: 0,
     });
     refresh_view(s);
     s.mode = Mode::Alert;
@@ -319,6 +320,7 @@ pub fn handle(s: &mut AppState, action: Action) -> Vec<Effect> {
         other => {
             let effects = match s.pane {
                 Pane::Detail => detail_action(s, &other),
+                Pane::Checklist => crate::app::update_casework::checklist_action(s, &other),
                 Pane::Tree => tree_action(s, &other),
                 Pane::Timeline => timeline_action(s, &other),
             };

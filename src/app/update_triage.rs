@@ -142,6 +142,25 @@ fn submit(s: &mut AppState, prompt: Prompt) -> Vec<Effect> {
             }
             None => Vec::new(),
         },
+        PromptPurpose::StepNote { alert_id, step_id } => {
+            let done = s
+                .triage
+                .get(&alert_id)
+                .and_then(|t| t.steps.get(&step_id))
+                .is_some_and(|st| st.done);
+            apply(
+                s,
+                vec![alert_id],
+                TriageChange::Step {
+                    step_id,
+                    done,
+                    note: Some(text),
+                },
+            )
+        }
+        PromptPurpose::ExceptionField { index } => {
+            crate::app::update_casework::field_edited(s, index, &text)
+        }
         PromptPurpose::Comment { alert_ids } if !text.is_empty() => {
             apply(s, alert_ids, TriageChange::Comment(text))
         }
@@ -183,6 +202,10 @@ pub fn overlay(s: &mut AppState, action: Action) -> Vec<Effect> {
         return Vec::new();
     }
     match ov {
+        Overlay::Exception(_) => return crate::app::update_casework::editor_action(s, &action),
+        Overlay::AlertList { .. } => {
+            return crate::app::update_casework::alert_list_action(s, &action);
+        }
         Overlay::Help { scroll: pos } => *pos = scroll(*pos, &action, help_len + 8, page),
         Overlay::Record {
             lines, scroll: pos, ..

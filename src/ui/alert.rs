@@ -44,6 +44,7 @@ pub fn pane_block(title: String, theme: &Theme) -> Block<'static> {
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     match state.pane {
         Pane::Detail => render_detail(frame, area, state, theme),
+        Pane::Checklist => crate::ui::checklist::render(frame, area, state, theme),
         Pane::Tree => crate::ui::tree::render(frame, area, state, theme),
         Pane::Timeline => render_timeline(frame, area, state, theme),
     }

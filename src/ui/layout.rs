@@ -116,7 +116,7 @@ pub fn hit_test(state: &AppState, area: Rect, col: u16, row: u16) -> Option<Acti
                     let off = visible_offset(t.cursor, t.events.len(), usize::from(list.height));
                     row_at(list, row, off).map(Action::ClickRow)
                 }
-                Pane::Detail => None,
+                Pane::Detail | Pane::Checklist => None,
             }
         }
     }

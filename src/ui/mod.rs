@@ -5,6 +5,7 @@
 //! with thousands of children costs no more to draw than a screenful.
 
 mod alert;
+mod checklist;
 mod header;
 mod layout;
 mod overlay;

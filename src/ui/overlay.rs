@@ -51,13 +51,50 @@ fn help_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(ov) = &state.overlay else { return };
     let popup = match ov {
-        Overlay::Picker(_) => popup_area(area, 70, 60),
+        Overlay::Picker(_) | Overlay::Exception(_) => popup_area(area, 70, 60),
         _ => popup_area(area, 90, 90),
     };
     frame.render_widget(Clear, popup);
     let inner = list_area(popup, false);
     let h = usize::from(inner.height);
     match ov {
+        Overlay::Exception(ed) => exception(frame, popup, ed, theme),
+        Overlay::AlertList { title, ids, cursor } => {
+            let off = visible_offset(*cursor, ids.len(), h);
+            let shown: Vec<Line> = ids
+                .iter()
+                .enumerate()
+                .skip(off)
+                .take(h)
+                .map(|(i, id)| {
+                    let style = if i == cursor.pos {
+                        st(theme, "selection")
+                    } else {
+                        st(theme, "base")
+                    };
+                    let text = state.alerts.iter().find(|a| &a.id == id).map_or_else(
+                        || id.clone(),
+                        |a| {
+                            format!(
+                                "{}  {:<8} {}  host {}  user {}",
+                                crate::app::detail::format_time(a.timestamp_ms),
+                                a.severity.as_str(),
+                                a.rule_name,
+                                a.host.as_deref().unwrap_or("-"),
+                                a.user.as_deref().unwrap_or("-")
+                            )
+                        },
+                    );
+                    Line::from(safe_spans(&text, style, theme)).style(style)
+                })
+                .collect();
+            let t = format!(
+                " {} · {} alert(s) · enter open · esc close ",
+                crate::app::sanitize::sanitize(title),
+                ids.len()
+            );
+            frame.render_widget(Paragraph::new(shown).block(frame_block(t, theme)), popup);
+        }
         Overlay::Help { scroll } => {
             let lines = help_lines(state, theme);
             let start = (*scroll).min(lines.len().saturating_sub(h));
@@ -125,4 +162,53 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             }
         }
     }
+}
+
+fn exception(
+    frame: &mut Frame,
+    popup: Rect,
+    ed: &crate::app::state::ExceptionEditor,
+    theme: &Theme,
+) {
+    let mut lines = vec![Line::from(Span::styled(
+        "Every set condition must match (case-insensitive, * and ? wildcards).",
+        st(theme, "muted"),
+    ))];
+    for (i, (label, value)) in ed.draft.fields().into_iter().enumerate() {
+        let selected = i == ed.cursor;
+        let style = if selected {
+            st(theme, "selection")
+        } else {
+            st(theme, "base")
+        };
+        let mut spans = vec![Span::styled(
+            format!("{}{label:<18} ", if selected { "› " } else { "  " }),
+            st(theme, "label"),
+        )];
+        match value {
+            Some(v) => spans.extend(safe_spans(v, style, theme)),
+            None => spans.push(Span::styled("(any)", st(theme, "muted"))),
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::default());
+    let preview = match &ed.preview {
+        None => Line::from(Span::styled("counting matches…", st(theme, "muted"))),
+        Some(Ok(p)) => Line::from(vec![
+            Span::styled("Matches ", st(theme, "base")),
+            Span::styled(format!("{} open", p.open), st(theme, "status.open")),
+            Span::styled(" alert(s), which saving closes, and ", st(theme, "base")),
+            Span::styled(format!("{} past", p.past), st(theme, "status.closed")),
+            Span::styled(" (already closed).", st(theme, "base")),
+        ]),
+        Some(Err(e)) => Line::from(safe_spans(e, st(theme, "error"), theme)),
+    };
+    lines.push(preview);
+    let title = " Exception · enter edit · w save · esc cancel ".to_string();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(frame_block(title, theme)),
+        popup,
+    );
 }

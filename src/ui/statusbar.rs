@@ -18,6 +18,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 "filter (rule: host: user: status: severity: or text)".to_string()
             }
             PromptPurpose::TimelineQuery => "query (field:value AND ...)".to_string(),
+            PromptPurpose::StepNote { .. } => "note on the step".to_string(),
+            PromptPurpose::ExceptionField { index } => {
+                let name = crate::app::casework::FIELD_NAMES
+                    .get(*index)
+                    .unwrap_or(&"field");
+                format!("{name} (empty removes the condition; * and ? wildcards)")
+            }
             PromptPurpose::Comment { alert_ids } => {
                 format!("comment on {} alert(s)", alert_ids.len())
             }
