@@ -4,7 +4,7 @@
 //! test that presses keys exercises the same code as an analyst does.
 
 use crate::app::action::{Action, AlertData, Effect};
-use crate::app::input::{action_for_key, help_rows};
+use crate::app::input::{action_for_key, help_rows, hints};
 use crate::app::keymap::Keymap;
 use crate::app::keys::KeyPress;
 use crate::app::source::{TriageChange, TriageSource};
@@ -70,6 +70,10 @@ impl Controller {
             .collect();
         let mut state = AppState::new(alerts, triage, analyst, now_ms);
         state.help = help_rows(&keymap);
+        state.hints = crate::app::keymap::Context::ALL
+            .into_iter()
+            .map(|c| (c.name(), hints(&keymap, c)))
+            .collect();
         rules_of(source.as_ref(), &mut state);
         Controller {
             state,

@@ -55,3 +55,44 @@ pub fn help_rows(keymap: &Keymap) -> Vec<HelpRow> {
     }
     out
 }
+
+/// A one-line reminder of the main keys of `ctx`, read from the key map so it follows the
+/// user's overrides.
+pub fn hints(keymap: &Keymap, ctx: Context) -> String {
+    use crate::model::triage::{Classification, FalsePositiveKind};
+    let wanted: Vec<(Action, &str)> = vec![
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+        (Action::Back, "back"),
+        (Action::Open, "open"),
+        (Action::StartFilter, "filter"),
+        (Action::CycleSort, "sort"),
+        (Action::CycleGroup, "group"),
+        (Action::CycleStatusFilter, "status"),
+        (Action::ToggleSelect, "mark"),
+        (Action::ToggleStep, "tick"),
+        (Action::StepNote, "note"),
+        (Action::ToggleOriginal, "record"),
+        (Action::ToggleSiblings, "siblings"),
+        (Action::WidenWindow, "wider"),
+        (Action::NextPane, "pane"),
+        (Action::Classify(Classification::TruePositive), "TP"),
+        (
+            Action::FalsePositive(FalsePositiveKind::IncorrectRuleLogic),
+            "FP",
+        ),
+        (Action::MakeException, "exception"),
+        (Action::ExportCase, "export"),
+    ];
+    let mut out = String::new();
+    for (action, word) in wanted {
+        let pointless = ctx == Context::Queue && matches!(action, Action::NextPane | Action::Back);
+        if pointless {
+            continue;
+        }
+        if let Some(k) = keymap.key_for(ctx, &action) {
+            out.push_str(&format!(" {k} {word} "));
+        }
+    }
+    out
+}

@@ -286,6 +286,8 @@ pub struct AppState {
     pub job: Option<JobState>,
     /// The help overlay's rows (section, keys, description), generated from the key map.
     pub help: Vec<HelpRow>,
+    /// Status-bar key hints per key-map section name, generated from the key map.
+    pub hints: HashMap<&'static str, String>,
     /// Terminal size in cells, for paging.
     pub width: u16,
     pub height: u16,
@@ -318,6 +320,7 @@ impl AppState {
             message: None,
             job: None,
             help: Vec::new(),
+            hints: HashMap::new(),
             width: 80,
             height: 24,
             quit: false,

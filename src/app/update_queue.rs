@@ -98,6 +98,10 @@ pub fn handle(s: &mut AppState, action: Action) -> Vec<Effect> {
         Action::SelectFirst => move_cursor(s, isize::MIN / 2),
         Action::SelectLast => move_cursor(s, isize::MAX / 2),
         Action::ClickRow(row) => {
+            // A click selects; a click on the selected row opens it.
+            if row == s.queue.cursor.pos {
+                return open_current(s);
+            }
             let (len, page) = (s.queue.rows.len(), s.page_rows());
             if row < len {
                 s.queue.cursor.set(row, len, page);

@@ -1,7 +1,7 @@
 //! The bottom line: the open prompt, else a message or progress, else key hints taken
 //! from the key map.
 
-use crate::app::state::{AppState, Mode, PromptPurpose};
+use crate::app::state::{AppState, PromptPurpose};
 use crate::app::theme::Theme;
 use crate::ui::style::st;
 use crate::ui::text::safe_spans;
@@ -53,14 +53,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             st(theme, "notice"),
         ))
     } else {
-        let hints = match state.mode {
-            Mode::Queue => {
-                " ? help  enter open  / filter  s sort  v group  f status  space mark  t/b/x/d close  q quit"
-            }
-            Mode::Alert => {
-                " ? help  tab pane  esc queue  r record  enter open  / query  t/b/x close  q quit"
-            }
-        };
+        let ctx = crate::app::input::context(state).name();
+        let hints = state.hints.get(ctx).map_or("", String::as_str);
         Line::from(Span::styled(hints, st(theme, "muted")))
     };
     frame.render_widget(Paragraph::new(line).style(bar), area);
