@@ -126,3 +126,33 @@ fn no_color_output_has_no_colours_but_keeps_the_selection_visible() {
     }
     assert!(buf[(60, 6)].modifier.contains(Modifier::REVERSED));
 }
+
+#[test]
+fn mouse_clicks_select_then_open_and_the_wheel_scrolls() {
+    use ratatui::layout::Rect;
+    use vigil::app::Action;
+    let mut c = controller_sized(120, 30);
+    let area = Rect::new(0, 0, 120, 30);
+    // Row 6 is the first alert (4 header rows, the border, the column titles).
+    let click = vigil::ui::hit_test(&c.state, area, 30, 8).unwrap();
+    assert_eq!(click, Action::ClickRow(2));
+    c.dispatch(click.clone());
+    assert_eq!(c.state.queue.cursor.pos, 2);
+    c.dispatch(click);
+    assert_eq!(c.state.mode, vigil::app::state::Mode::Alert);
+    keys(&mut c, "<s-tab>");
+    c.dispatch(Action::ScrollDown);
+    c.dispatch(Action::ScrollDown);
+    let t = &c.state.view.as_ref().unwrap().timeline;
+    let before = t.cursor.pos;
+    c.dispatch(Action::ScrollUp);
+    assert_eq!(
+        c.state.view.as_ref().unwrap().timeline.cursor.pos,
+        before - 1
+    );
+    assert_eq!(
+        vigil::ui::hit_test(&c.state, area, 30, 0),
+        None,
+        "the tab bar is not a row"
+    );
+}

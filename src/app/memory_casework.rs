@@ -245,7 +245,10 @@ pub fn draft_from(alert: &Alert, triage: &AlertTriage) -> ExceptionDraft {
             .and_then(|p| p.command_line.as_deref())
             .map(command_pattern),
         classification,
-        reason: triage.reason.clone(),
+        reason: triage
+            .reason
+            .clone()
+            .or_else(|| alert.fp_suggestions.first().map(|s| s.category.clone())),
         comment: None,
         expires_ms: None,
         source_alert: Some(alert.id.clone()),

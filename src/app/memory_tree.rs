@@ -135,6 +135,12 @@ fn count_events(
 }
 
 fn mark_alerts(nodes: &mut [ProcessNode], by_key: &HashMap<String, usize>, alerts: &[Alert]) {
+    let by_event: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| n.event_id.as_deref().map(|e| (e, i)))
+        .collect();
+    let mut marks: Vec<(usize, String, crate::model::Severity)> = Vec::new();
     for a in alerts {
         let idx = a
             .process
@@ -142,17 +148,18 @@ fn mark_alerts(nodes: &mut [ProcessNode], by_key: &HashMap<String, usize>, alert
             .and_then(|p| p.entity_id.as_deref())
             .and_then(|k| by_key.get(k).copied())
             .or_else(|| {
-                nodes.iter().position(|n| {
-                    n.event_id
-                        .as_ref()
-                        .is_some_and(|id| a.event_ids.contains(id))
-                })
+                a.event_ids
+                    .iter()
+                    .find_map(|id| by_event.get(id.as_str()).copied())
             });
         if let Some(i) = idx {
-            let worse = nodes[i].alert.as_ref().is_none_or(|(_, s)| a.severity > *s);
-            if worse {
-                nodes[i].alert = Some((a.id.clone(), a.severity));
-            }
+            marks.push((i, a.id.clone(), a.severity));
+        }
+    }
+    for (i, id, sev) in marks {
+        let worse = nodes[i].alert.as_ref().is_none_or(|(_, s)| sev > *s);
+        if worse {
+            nodes[i].alert = Some((id, sev));
         }
     }
 }

@@ -29,8 +29,30 @@ fn contains_ci(hay: Option<&str>, needle: &str) -> bool {
     hay.is_some_and(|h| h.to_lowercase().contains(needle))
 }
 
-/// True when the alert passes every filter.
-pub fn admits(a: &Alert, t: Option<&AlertTriage>, f: &QueueFilter) -> bool {
+/// The filter text split into (field, lower-cased value) terms; field is empty for words.
+pub fn filter_terms(text: &str) -> Vec<(String, String)> {
+    text.split_whitespace()
+        .map(|term| {
+            let lower = term.to_lowercase();
+            match lower.split_once(':') {
+                Some((k, v))
+                    if matches!(k, "rule" | "host" | "user" | "status" | "severity" | "id") =>
+                {
+                    (k.to_string(), v.to_string())
+                }
+                _ => (String::new(), lower),
+            }
+        })
+        .collect()
+}
+
+/// True when the alert passes every filter (`terms` from [`filter_terms`]).
+pub fn admits(
+    a: &Alert,
+    t: Option<&AlertTriage>,
+    f: &QueueFilter,
+    terms: &[(String, String)],
+) -> bool {
     let status = t.map_or(Status::Open, |t| t.status);
     if !f.status.admits(status) || (a.suppressed_by.is_some() && !f.show_suppressed) {
         return false;
@@ -38,10 +60,9 @@ pub fn admits(a: &Alert, t: Option<&AlertTriage>, f: &QueueFilter) -> bool {
     if f.min_severity.is_some_and(|min| a.severity < min) {
         return false;
     }
-    f.text.split_whitespace().all(|term| {
-        let lower = term.to_lowercase();
-        let (key, value) = lower.split_once(':').unwrap_or(("", lower.as_str()));
-        match key {
+    terms.iter().all(|(key, value)| {
+        let value = value.as_str();
+        match key.as_str() {
             "rule" => contains_ci(Some(&a.rule_name), value) || a.rule_id.to_lowercase() == value,
             "host" => contains_ci(a.host.as_deref(), value),
             "user" => contains_ci(a.user.as_deref(), value),
@@ -49,13 +70,13 @@ pub fn admits(a: &Alert, t: Option<&AlertTriage>, f: &QueueFilter) -> bool {
             "severity" => a.severity.as_str().starts_with(value),
             "id" => a.id.starts_with(value),
             _ => {
-                contains_ci(Some(&a.rule_name), &lower)
-                    || contains_ci(a.host.as_deref(), &lower)
-                    || contains_ci(a.user.as_deref(), &lower)
-                    || contains_ci(process_or_account(a), &lower)
+                contains_ci(Some(&a.rule_name), value)
+                    || contains_ci(a.host.as_deref(), value)
+                    || contains_ci(a.user.as_deref(), value)
+                    || contains_ci(process_or_account(a), value)
                     || contains_ci(
                         a.process.as_ref().and_then(|p| p.command_line.as_deref()),
-                        &lower,
+                        value,
                     )
             }
         }
@@ -140,17 +161,34 @@ pub fn precedents(
     out
 }
 
-/// Recomputes precedents and the visible rows, keeping the cursor on the same alert.
+/// After alerts or triage changed: precedents and counts, then the rows.
+pub fn refresh_all(s: &mut AppState) {
+    s.precedents = precedents(&s.alerts, &s.triage);
+    s.queue.counts = counts(s);
+    rebuild(s);
+}
+
+/// Recomputes the visible rows (filters, sort, groups), keeping the cursor on the same alert.
 pub fn rebuild(s: &mut AppState) {
     let keep = match s.queue.rows.get(s.queue.cursor.pos) {
         Some(QueueRow::Alert(i)) => s.alerts.get(*i).map(|a| a.id.clone()),
         Some(QueueRow::Group { key, .. }) => Some(format!("\u{0}group:{key}")),
         None => None,
     };
-    s.precedents = precedents(&s.alerts, &s.triage);
+    let terms = filter_terms(&s.queue.filter.text);
     let mut idx: Vec<usize> = (0..s.alerts.len())
-        .filter(|&i| admits(&s.alerts[i], s.triage.get(&s.alerts[i].id), &s.queue.filter))
+        .filter(|&i| {
+            admits(
+                &s.alerts[i],
+                s.triage.get(&s.alerts[i].id),
+                &s.queue.filter,
+                &terms,
+            )
+        })
         .collect();
+    let mut times: Vec<i64> = idx.iter().map(|&i| s.alerts[i].timestamp_ms).collect();
+    times.sort_unstable();
+    s.queue.times = times;
     sort_alerts(&mut idx, &s.alerts, s.queue.sort, s.queue.descending);
     s.queue.shown = idx.len();
     s.queue.rows = if s.queue.group == GroupBy::None {
@@ -210,7 +248,7 @@ fn grouped_rows(s: &AppState, sorted: &[usize]) -> Vec<QueueRow> {
 }
 
 /// Counts over every alert not hidden by an exception: by status, then by severity
-/// (of the active ones), for the header.
+/// (of the active ones), for the header. Kept in `QueueState::counts`.
 pub fn counts(s: &AppState) -> ([usize; 3], [usize; 5]) {
     let mut by_status = [0; 3];
     let mut by_severity = [0; 5];
@@ -225,22 +263,17 @@ pub fn counts(s: &AppState) -> ([usize; 3], [usize; 5]) {
 }
 
 /// Alerts passing the filters counted into `buckets` equal time slices between the
-/// first and last alert; returns (counts, first ms, last ms).
+/// first and last alert; returns (counts, first ms, last ms). Linear in shown alerts.
 pub fn histogram(s: &AppState, buckets: usize) -> (Vec<u64>, i64, i64) {
-    let times: Vec<i64> = s
-        .alerts
-        .iter()
-        .filter(|a| admits(a, s.triage.get(&a.id), &s.queue.filter))
-        .map(|a| a.timestamp_ms)
-        .collect();
+    let times = &s.queue.times;
     let buckets = buckets.max(1);
-    let (Some(&lo), Some(&hi)) = (times.iter().min(), times.iter().max()) else {
+    let (Some(&lo), Some(&hi)) = (times.first(), times.last()) else {
         return (vec![0; buckets], 0, 0);
     };
     let mut out = vec![0u64; buckets];
     let span = i128::from((hi - lo).max(1));
     let last = buckets - 1;
-    for t in times {
+    for &t in times {
         let b = i128::from(t - lo) * i128::try_from(last).unwrap_or(0) / span;
         out[usize::try_from(b).unwrap_or(0).min(last)] += 1;
     }

@@ -89,6 +89,10 @@ pub struct QueueState {
     pub rows: Vec<QueueRow>,
     /// How many alerts pass the filters (grouped ones included).
     pub shown: usize,
+    /// Times of the alerts passing the filters, ascending (for the histogram).
+    pub times: Vec<i64>,
+    /// (by status, by severity of active alerts), suppressed ones left out.
+    pub counts: ([usize; 3], [usize; 5]),
     pub marked: BTreeSet<String>,
     pub collapsed: BTreeSet<String>,
 }
@@ -325,7 +329,7 @@ impl AppState {
             height: 24,
             quit: false,
         };
-        crate::app::queue::rebuild(&mut s);
+        crate::app::queue::refresh_all(&mut s);
         s
     }
 

@@ -54,7 +54,7 @@ pub fn update(s: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Reloaded { alerts, triage } => {
             s.alerts = alerts;
             s.triage = triage.into_iter().collect();
-            crate::app::queue::rebuild(s);
+            crate::app::queue::refresh_all(s);
             update_alert::refresh_view(s);
             Vec::new()
         }

@@ -2,7 +2,7 @@
 //! histogram of alerts over time.
 
 use crate::app::detail::{format_time, severity_style};
-use crate::app::queue::{counts, histogram};
+use crate::app::queue::histogram;
 use crate::app::state::{AppState, GroupBy, SortKey};
 use crate::app::theme::Theme;
 use crate::model::Severity;
@@ -22,7 +22,7 @@ const SEVERITIES: [Severity; 5] = [
 ];
 
 fn counts_line(state: &AppState, theme: &Theme) -> Line<'static> {
-    let (by_status, by_sev) = counts(state);
+    let (by_status, by_sev) = state.queue.counts;
     let mut spans = vec![
         Span::styled(" vigil ", st(theme, "title")),
         Span::styled(format!("{} shown ", state.queue.shown), st(theme, "base")),
