@@ -130,7 +130,11 @@ fn exception_editor_previews_then_closes_the_matching_alerts() {
         panic!("editor closed")
     };
     assert_eq!(ed.preview.clone().unwrap().unwrap().past, 0);
-    assert_eq!(ed.draft.reason.as_deref(), Some("it-admin"), "prefilled from the suggestion");
+    assert_eq!(
+        ed.draft.reason.as_deref(),
+        Some("it-admin"),
+        "prefilled from the suggestion"
+    );
     keys(&mut c, "w");
     assert!(c.state.overlay.is_none());
     assert!(

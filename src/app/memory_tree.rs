@@ -205,3 +205,57 @@ fn subtree_around(nodes: Vec<ProcessNode>, focus: usize) -> ProcessTree {
         focus: remap(focus).unwrap_or(0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn start(id: &str, ts: i64, pid: u64, ppid: u64, name: &str, parent: &str) -> Event {
+        let doc = json!({
+            "event": {"category": ["process"], "type": ["start"], "code": "4688"},
+            "host": {"name": "DC1"},
+            "process": {"name": name, "pid": pid, "parent": {"pid": ppid, "name": parent}}
+        });
+        Event {
+            id: id.into(),
+            timestamp_ms: ts,
+            original: doc.to_string(),
+            doc,
+        }
+    }
+
+    #[test]
+    fn security_4688_without_entity_ids_links_by_pid_and_time() {
+        // pid 100 is reused: the second cmd.exe (t=50) is net.exe's parent, not the first.
+        let events = vec![
+            start("e1", 10, 100, 4, "cmd.exe", "services.exe"),
+            start("e2", 20, 200, 100, "whoami.exe", "cmd.exe"),
+            start("e3", 50, 100, 4, "cmd.exe", "services.exe"),
+            start("e4", 60, 300, 100, "net.exe", "cmd.exe"),
+        ];
+        let alert: Alert = serde_json::from_value(json!({
+            "id": "a", "rule_id": "r", "rule_name": "r", "rule_kind": "eql", "severity": "high",
+            "risk_score": 73, "mitre": [], "timestamp_ms": 60, "host": "DC1", "user": null,
+            "process": null, "event_ids": ["e4"], "fields": {}, "fp_suggestions": []
+        }))
+        .unwrap();
+        let tree = build(&alert, &events, std::slice::from_ref(&alert)).unwrap();
+        let focus = &tree.nodes[tree.focus];
+        assert_eq!(focus.name.as_deref(), Some("net.exe"));
+        assert_eq!(focus.alert.as_ref().map(|(id, _)| id.as_str()), Some("a"));
+        let parent = &tree.nodes[focus.parent.unwrap()];
+        assert_eq!(
+            parent.start_ms,
+            Some(50),
+            "linked to the later cmd.exe with pid 100"
+        );
+        let root = &tree.nodes[tree.root];
+        assert_eq!(
+            root.name.as_deref(),
+            Some("services.exe"),
+            "made up from the child's parent fields"
+        );
+        assert!(root.event_id.is_none());
+    }
+}

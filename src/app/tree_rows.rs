@@ -111,3 +111,72 @@ pub fn flatten(tv: &TreeView) -> Vec<TreeRow> {
     }
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::process::{ProcessNode, ProcessTree};
+
+    fn chain(depth: usize) -> ProcessTree {
+        let nodes = (0..depth)
+            .map(|i| ProcessNode {
+                key: i.to_string(),
+                parent: i.checked_sub(1),
+                children: if i + 1 < depth { vec![i + 1] } else { vec![] },
+                ..ProcessNode::default()
+            })
+            .collect();
+        ProcessTree {
+            nodes,
+            root: 0,
+            focus: depth - 1,
+        }
+    }
+
+    #[test]
+    fn deep_chains_flatten_without_recursion_and_bounded_indent() {
+        let tv = TreeView {
+            tree: chain(20_000),
+            ..TreeView::default()
+        };
+        let rows = flatten(&tv);
+        assert_eq!(rows.len(), 20_000);
+        let widest = rows.iter().map(|r| r.guide.chars().count()).max().unwrap();
+        assert!(
+            widest <= 3 * (MAX_INDENT + 2),
+            "indent grows without bound: {widest}"
+        );
+    }
+
+    #[test]
+    fn ancestors_show_one_chain_and_siblings_appear_on_request() {
+        // 0 -> {1, 2}; 1 -> {3 (focus), 4}; 3 -> {5}
+        let kids = [vec![1, 2], vec![3, 4], vec![], vec![5], vec![], vec![]];
+        let parents = [None, Some(0), Some(0), Some(1), Some(1), Some(3)];
+        let nodes = (0..6)
+            .map(|i| ProcessNode {
+                key: i.to_string(),
+                parent: parents[i],
+                children: kids[i].clone(),
+                ..ProcessNode::default()
+            })
+            .collect();
+        let mut tv = TreeView {
+            tree: ProcessTree {
+                nodes,
+                root: 0,
+                focus: 3,
+            },
+            ..TreeView::default()
+        };
+        let order = |tv: &TreeView| flatten(tv).iter().map(|r| r.node).collect::<Vec<_>>();
+        assert_eq!(order(&tv), [0, 1, 3, 5]);
+        tv.show_siblings = true;
+        assert_eq!(order(&tv), [0, 1, 3, 5, 4], "2 is an uncle, not a sibling");
+        tv.folded.insert(3);
+        assert_eq!(order(&tv), [0, 1, 3, 4]);
+        let rows = flatten(&tv);
+        assert_eq!(rows[2].guide, "   ├─ ");
+        assert!(rows[2].folded && rows[2].has_children);
+    }
+}
