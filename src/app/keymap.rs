@@ -223,14 +223,15 @@ impl Keymap {
         self.bindings.get(&ctx).map_or(&[], Vec::as_slice)
     }
 
-    /// The first key bound to `action` in `ctx` or globally, for status-bar hints.
+    /// The first key that runs `action` in `ctx` (a global key the section rebinds does
+    /// not count), for status-bar hints.
     pub fn key_for(&self, ctx: Context, action: &Action) -> Option<KeyPress> {
-        [ctx, Context::Global].into_iter().find_map(|c| {
-            self.bindings(c)
-                .iter()
-                .find(|b| &b.action == action)
-                .and_then(|b| b.keys.first().copied())
-        })
+        [ctx, Context::Global]
+            .into_iter()
+            .flat_map(|c| self.bindings(c).iter())
+            .filter(|b| &b.action == action)
+            .flat_map(|b| b.keys.iter().copied())
+            .find(|k| self.lookup(ctx, *k) == Some(action))
     }
 }
 
@@ -259,6 +260,17 @@ mod tests {
             map.lookup(Context::Tree, KeyPress::ch('q')),
             Some(&Action::Quit)
         );
+    }
+
+    #[test]
+    fn hint_keys_skip_keys_a_section_rebinds() {
+        let map = Keymap::builtin().unwrap();
+        assert_eq!(
+            map.key_for(Context::Queue, &Action::Quit),
+            Some(KeyPress::ch('q'))
+        );
+        let in_overlay = map.key_for(Context::Overlay, &Action::Quit).unwrap();
+        assert_eq!(in_overlay.to_string(), "<c-c>");
     }
 
     #[test]

@@ -272,7 +272,7 @@ impl Theme {
         for (key, spec) in &mut self.styles {
             spec.fg = None;
             spec.bg = None;
-            if matches!(*key, "selection" | "tree.focus") {
+            if matches!(*key, "selection" | "tree.focus" | "escaped") {
                 spec.reversed = true;
             }
         }
@@ -360,6 +360,7 @@ mod tests {
             assert_eq!(t.style(k).bg, None);
         }
         assert!(t.style("selection").reversed);
+        assert!(t.style("escaped").reversed, "hostile escapes stay distinct");
         assert!(no_color_requested(Some("1")));
         assert!(!no_color_requested(Some("")));
         assert!(!no_color_requested(None));
