@@ -83,10 +83,15 @@ pub fn hints(keymap: &Keymap, ctx: Context) -> String {
         ),
         (Action::MakeException, "exception"),
         (Action::ExportCase, "export"),
+        (Action::Save, "save"),
     ];
     let mut out = String::new();
     for (action, word) in wanted {
-        let pointless = ctx == Context::Queue && matches!(action, Action::NextPane | Action::Back);
+        // Overlays take every key: only their own bindings mean anything there.
+        let pointless = (ctx == Context::Queue
+            && matches!(action, Action::NextPane | Action::Back))
+            || (ctx == Context::Overlay
+                && !keymap.bindings(ctx).iter().any(|b| b.action == action));
         if pointless {
             continue;
         }
