@@ -33,8 +33,9 @@ fn the_guide_becomes_a_checklist_with_live_pivot_counts() {
     let mut c = controller();
     open_checklist(&mut c, "a01-office-net");
     let cl = steps(&c);
-    assert_eq!(cl.steps.len(), 10, "4 investigation + 6 response steps");
-    assert!(cl.steps[0].id.starts_with("inv-") && cl.steps[9].id.starts_with("resp-"));
+    assert_eq!(cl.steps.len(), 8, "4 investigation + 4 response steps");
+    assert!(cl.steps[0].id.starts_with("inv-") && cl.steps[7].id.starts_with("resp-"));
+    assert_eq!(cl.steps[4].id, "resp-1");
     let alerts_pivot = &cl.steps[3].pivots[0];
     assert_eq!(alerts_pivot.label, "alerts for this user or host ±48h");
     // a02 and a03 share host and user with a01 within 48 hours; nothing else does.
@@ -65,7 +66,7 @@ fn ticking_and_noting_steps_is_saved_with_who_and_when() {
         "space unticks"
     );
     let s = screen(&c, 120, 40);
-    assert!(s.contains("Checklist 0/10"), "{s}");
+    assert!(s.contains("Checklist 0/8"), "{s}");
     assert!(s.contains("✎ alice is not an admin"), "{s}");
 }
 
