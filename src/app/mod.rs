@@ -25,6 +25,7 @@ mod update_alert;
 mod update_casework;
 mod update_queue;
 mod update_triage;
+pub mod wrap;
 
 pub use action::{Action, Effect};
 pub use controller::Controller;

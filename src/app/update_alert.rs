@@ -273,10 +273,12 @@ fn timeline_action(s: &mut AppState, action: &Action) -> Vec<Effect> {
 
 fn detail_action(s: &mut AppState, action: &Action) -> Vec<Effect> {
     let page = s.page_rows();
+    let width = s.width;
     let Some(v) = s.view.as_mut() else {
         return Vec::new();
     };
-    let max = v.detail.len().saturating_sub(page);
+    let rows = crate::app::wrap::detail_rows(&v.detail, width).len();
+    let max = rows.saturating_sub(page);
     let p = page;
     v.detail_scroll = match action {
         Action::SelectNext | Action::ScrollDown => v.detail_scroll + 1,

@@ -194,6 +194,7 @@ fn scroll(pos: usize, action: &Action, len: usize, page: usize) -> usize {
 pub fn overlay(s: &mut AppState, action: Action) -> Vec<Effect> {
     let page = s.page_rows();
     let help_len = s.help.len();
+    let width = s.width;
     let Some(ov) = s.overlay.as_mut() else {
         return Vec::new();
     };
@@ -210,7 +211,8 @@ pub fn overlay(s: &mut AppState, action: Action) -> Vec<Effect> {
         Overlay::Record {
             lines, scroll: pos, ..
         } => {
-            *pos = scroll(*pos, &action, lines.len(), page);
+            let rows = crate::app::wrap::record_rows(lines, width).len();
+            *pos = scroll(*pos, &action, rows, page);
         }
         Overlay::Picker(p) => {
             let len = p.choices.len();

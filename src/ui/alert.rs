@@ -54,9 +54,9 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme)
     let Some(v) = &state.view else { return };
     let inner = list_area(area, false);
     let h = usize::from(inner.height);
-    let start = v.detail_scroll.min(v.detail.len().saturating_sub(h));
-    let lines: Vec<Line> = v
-        .detail
+    let rows = crate::app::wrap::detail_rows(&v.detail, area.width);
+    let start = v.detail_scroll.min(rows.len().saturating_sub(h));
+    let lines: Vec<Line> = rows
         .iter()
         .skip(start)
         .take(h)
@@ -65,8 +65,8 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme)
     let title = format!(
         " Detail {}-{}/{} ",
         start + 1,
-        (start + h).min(v.detail.len()),
-        v.detail.len()
+        (start + h).min(rows.len()),
+        rows.len()
     );
     frame.render_widget(Paragraph::new(lines).block(pane_block(title, theme)), area);
 }

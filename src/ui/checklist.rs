@@ -40,6 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         " Checklist {done}/{} · space tick · N note · enter open results ",
         cl.steps.len()
     );
+    let width = usize::from(area.width.saturating_sub(2));
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor_line = 0;
     for gl in &cl.lines {
@@ -62,11 +63,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 )));
             }
             GuideLineKind::Text => {
-                lines.push(Line::from(safe_spans(
-                    &format!("{indent}{}", gl.text),
-                    st(theme, "base"),
-                    theme,
-                )));
+                let text = format!("{indent}{}", gl.text);
+                for (n, piece) in crate::app::wrap::wrap(&text, width).into_iter().enumerate() {
+                    let lead = if n == 0 {
+                        String::new()
+                    } else {
+                        format!("{indent}  ")
+                    };
+                    let mut row = vec![Span::raw(lead)];
+                    row.extend(safe_spans(piece, st(theme, "base"), theme));
+                    lines.push(Line::from(row));
+                }
             }
             GuideLineKind::Step(i) => {
                 let Some(step) = cl.steps.get(i) else {
@@ -93,8 +100,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     Span::raw(indent.clone()),
                     Span::styled(mark, mark_style),
                 ];
-                spans.extend(safe_spans(&step.text, text_style, theme));
+                let lead = 5 + indent.len();
+                let pieces = crate::app::wrap::wrap(&step.text, width.saturating_sub(lead));
+                spans.extend(safe_spans(
+                    pieces.first().copied().unwrap_or(""),
+                    text_style,
+                    theme,
+                ));
                 lines.push(Line::from(spans));
+                for piece in pieces.iter().skip(1) {
+                    let mut row = vec![Span::raw(" ".repeat(lead))];
+                    row.extend(safe_spans(piece, text_style, theme));
+                    lines.push(Line::from(row));
+                }
                 for p in &step.pivots {
                     let (count, style) = match &p.count {
                         Ok(n) => (n.to_string(), st(theme, "key")),

@@ -64,8 +64,8 @@ pub fn tree_split(body: Rect) -> (Rect, Rect) {
 }
 
 pub fn popup_area(area: Rect, width_pct: u16, height_pct: u16) -> Rect {
-    let w = (area.width * width_pct / 100).max(area.width.min(36));
-    let h = (area.height * height_pct / 100).max(area.height.min(8));
+    let w = crate::app::wrap::popup_len(area.width, width_pct, 36);
+    let h = crate::app::wrap::popup_len(area.height, height_pct, 8);
     Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,

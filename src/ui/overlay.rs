@@ -110,8 +110,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             lines,
             scroll,
         } => {
-            let start = (*scroll).min(lines.len().saturating_sub(h));
-            let shown: Vec<Line> = lines
+            let rows = crate::app::wrap::record_rows(lines, area.width);
+            let start = (*scroll).min(rows.len().saturating_sub(h));
+            let shown: Vec<Line> = rows
                 .iter()
                 .skip(start)
                 .take(h)
@@ -121,7 +122,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 " {} · {}/{} · esc close ",
                 crate::app::sanitize::sanitize(title),
                 start + 1,
-                lines.len()
+                rows.len()
             );
             frame.render_widget(Paragraph::new(shown).block(frame_block(t, theme)), popup);
         }
