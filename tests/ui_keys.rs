@@ -437,3 +437,29 @@ fn q_quits() {
     keys(&mut c, "q");
     assert!(c.state.quit);
 }
+
+#[test]
+fn help_and_record_overlays_scroll_to_their_last_line() {
+    let mut c = ui_support::controller_sized(60, 16);
+    keys(&mut c, "?G");
+    let screen = ui_support::screen(&c, 60, 16);
+    assert!(
+        screen.contains("In a prompt"),
+        "help footer reachable:\n{screen}"
+    );
+    keys(&mut c, "<esc>");
+    select_alert(&mut c, "a01-office-net");
+    keys(&mut c, "<enter>rG");
+    let screen = ui_support::screen(&c, 60, 16);
+    assert!(
+        screen.contains("\"winlog\"") || screen.contains('}'),
+        "{screen}"
+    );
+    let Some(Overlay::Record { scroll, lines, .. }) = &c.state.overlay else {
+        panic!("no record overlay")
+    };
+    assert!(
+        *scroll > lines.len().saturating_sub(12),
+        "long lines wrap, so the scroll goes past the raw line count"
+    );
+}

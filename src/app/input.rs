@@ -56,6 +56,14 @@ pub fn help_rows(keymap: &Keymap) -> Vec<HelpRow> {
     out
 }
 
+/// How many lines the help overlay draws for `rows`: an intro line, a blank line and a
+/// heading per section, the rows, and a blank line plus a footer.
+pub fn help_line_count(rows: &[HelpRow]) -> usize {
+    let mut sections: Vec<&str> = rows.iter().map(|r| r.section).collect();
+    sections.dedup();
+    1 + 2 * sections.len() + rows.len() + 2
+}
+
 /// A one-line reminder of the main keys of `ctx`, read from the key map so it follows the
 /// user's overrides.
 pub fn hints(keymap: &Keymap, ctx: Context) -> String {

@@ -193,7 +193,7 @@ fn scroll(pos: usize, action: &Action, len: usize, page: usize) -> usize {
 
 pub fn overlay(s: &mut AppState, action: Action) -> Vec<Effect> {
     let page = s.page_rows();
-    let help_len = s.help.len();
+    let help_len = crate::app::input::help_line_count(&s.help);
     let width = s.width;
     let Some(ov) = s.overlay.as_mut() else {
         return Vec::new();
@@ -207,7 +207,7 @@ pub fn overlay(s: &mut AppState, action: Action) -> Vec<Effect> {
         Overlay::AlertList { .. } => {
             return crate::app::update_casework::alert_list_action(s, &action);
         }
-        Overlay::Help { scroll: pos } => *pos = scroll(*pos, &action, help_len + 8, page),
+        Overlay::Help { scroll: pos } => *pos = scroll(*pos, &action, help_len, page),
         Overlay::Record {
             lines, scroll: pos, ..
         } => {
