@@ -463,3 +463,20 @@ fn help_and_record_overlays_scroll_to_their_last_line() {
         "long lines wrap, so the scroll goes past the raw line count"
     );
 }
+
+#[test]
+fn the_detail_shows_decisions_comments_and_the_audit_trail() {
+    let mut c = ui_support::controller_sized(120, 60);
+    select_alert(&mut c, "a01-office-net");
+    keys(&mut c, "<enter>cfound by hunting<enter>t");
+    let screen = ui_support::screen(&c, 120, 60);
+    for want in [
+        "Triage",
+        "closed   true_positive",
+        "found by hunting",
+        "Audit trail",
+        "classification: - → true_positive",
+    ] {
+        assert!(screen.contains(want), "missing {want:?}:\n{screen}");
+    }
+}

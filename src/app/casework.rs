@@ -63,7 +63,7 @@ pub struct Checklist {
 }
 
 /// The exception editor's field names, in the order of [`ExceptionDraft::fields`].
-pub const FIELD_NAMES: [&str; 8] = [
+pub const FIELD_NAMES: [&str; 9] = [
     "rule",
     "host",
     "user",
@@ -72,6 +72,7 @@ pub const FIELD_NAMES: [&str; 8] = [
     "command line",
     "reason",
     "comment",
+    "expires (YYYY-MM-DD)",
 ];
 
 /// An exception being edited: every set condition must match (case-insensitive, `*`/`?`).
@@ -92,23 +93,29 @@ pub struct ExceptionDraft {
 }
 
 impl ExceptionDraft {
-    /// The editable fields in display order: (label, value).
-    pub fn fields(&self) -> [(&'static str, Option<&str>); 8] {
+    /// The editable fields in display order: (label, value as text).
+    pub fn fields(&self) -> [(&'static str, Option<String>); 9] {
+        let expiry = self
+            .expires_ms
+            .and_then(chrono::DateTime::from_timestamp_millis);
         let values = [
-            self.rule_id.as_deref(),
-            self.host.as_deref(),
-            self.user.as_deref(),
-            self.parent_executable.as_deref(),
-            self.executable.as_deref(),
-            self.command_line.as_deref(),
-            self.reason.as_deref(),
-            self.comment.as_deref(),
+            self.rule_id.clone(),
+            self.host.clone(),
+            self.user.clone(),
+            self.parent_executable.clone(),
+            self.executable.clone(),
+            self.command_line.clone(),
+            self.reason.clone(),
+            self.comment.clone(),
+            expiry.map(|t| t.format("%Y-%m-%d").to_string()),
         ];
-        std::array::from_fn(|i| (FIELD_NAMES[i], values[i]))
+        let mut values = values.into_iter();
+        std::array::from_fn(|i| (FIELD_NAMES[i], values.next().flatten()))
     }
 
-    /// Sets field `index` of [`ExceptionDraft::fields`]; empty text clears it.
-    pub fn set_field(&mut self, index: usize, text: &str) {
+    /// Sets field `index` of [`ExceptionDraft::fields`]; empty text clears it. An expiry
+    /// date is the end of that day, UTC.
+    pub fn set_field(&mut self, index: usize, text: &str) -> Result<(), String> {
         let v = (!text.trim().is_empty()).then(|| text.trim().to_string());
         match index {
             0 => self.rule_id = v,
@@ -119,8 +126,56 @@ impl ExceptionDraft {
             5 => self.command_line = v,
             6 => self.reason = v,
             7 => self.comment = v,
+            8 => {
+                self.expires_ms = match v {
+                    None => None,
+                    Some(day) => {
+                        let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| {
+                            format!("expiry '{day}' is not a date: write it as YYYY-MM-DD, or leave it empty")
+                        })?;
+                        let end = date.and_hms_milli_opt(23, 59, 59, 999).map(|t| t.and_utc());
+                        end.map(|t| t.timestamp_millis())
+                    }
+                };
+            }
             _ => {}
         }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_set_clear_and_parse_the_expiry() {
+        let mut d = ExceptionDraft {
+            rule_id: Some("r".into()),
+            host: None,
+            user: None,
+            parent_executable: None,
+            executable: None,
+            command_line: None,
+            classification: Classification::Duplicate,
+            reason: None,
+            comment: None,
+            expires_ms: None,
+            source_alert: None,
+        };
+        d.set_field(1, " WS01 ").unwrap();
+        assert_eq!(d.host.as_deref(), Some("WS01"));
+        d.set_field(0, "").unwrap();
+        assert_eq!(d.rule_id, None);
+        d.set_field(8, "2026-12-31").unwrap();
+        assert_eq!(d.fields()[8].1.as_deref(), Some("2026-12-31"));
+        let err = d.set_field(8, "next week").unwrap_err();
+        assert!(err.contains("'next week'"), "{err}");
+        assert_eq!(
+            d.fields()[8].1.as_deref(),
+            Some("2026-12-31"),
+            "a bad date keeps the old one"
+        );
     }
 }
 

@@ -180,6 +180,7 @@ pub fn build(s: &AppState) -> Vec<StyledLine> {
             "error",
         )]);
     }
+    triage_lines(s, &a.id, &mut out);
     out.push(Vec::new());
     out.push(vec![span("Other rules on the same event", "header")]);
     if v.same_event.is_empty() {
@@ -200,6 +201,56 @@ pub fn build(s: &AppState) -> Vec<StyledLine> {
         out.push(alert_line(s, &s.alerts[i]));
     }
     out
+}
+
+/// The analyst's decisions on the alert: state, comments and the audit trail.
+fn triage_lines(s: &AppState, alert_id: &str, out: &mut Vec<StyledLine>) {
+    let Some(t) = s.triage.get(alert_id) else {
+        return;
+    };
+    out.push(Vec::new());
+    out.push(vec![span("Triage", "header")]);
+    let status = crate::app::queue::status_word(t.status);
+    let mut line = vec![
+        span(format!("{:<28} ", "Status"), "label"),
+        span(status, "base"),
+    ];
+    if let Some(c) = t.classification {
+        line.push(span(
+            format!("   {}", crate::app::memory::classification_name(c)),
+            "base",
+        ));
+    }
+    if let Some(r) = &t.reason {
+        line.push(span(format!("   reason: {r}"), "base"));
+    }
+    if let Some(e) = &t.exception_id {
+        line.push(span(format!("   by exception {e}"), "muted"));
+    }
+    out.push(line);
+    for c in &t.comments {
+        out.push(vec![
+            span(format!("  {} {}: ", format_time(c.at_ms), c.by), "muted"),
+            span(c.text.clone(), "base"),
+        ]);
+    }
+    if !t.audit.is_empty() {
+        out.push(vec![span("Audit trail", "label")]);
+    }
+    for e in &t.audit {
+        out.push(vec![
+            span(format!("  {} {} ", format_time(e.at_ms), e.by), "muted"),
+            span(
+                format!(
+                    "{}: {} → {}",
+                    e.what,
+                    e.from.as_deref().unwrap_or("-"),
+                    e.to.as_deref().unwrap_or("-")
+                ),
+                "base",
+            ),
+        ]);
+    }
 }
 
 /// The original records of events, pretty-printed when they are JSON.

@@ -192,10 +192,13 @@ pub fn editor_action(s: &mut AppState, action: &Action) -> Vec<Effect> {
         Action::SelectLast => ed.cursor = n - 1,
         Action::ClickRow(r) if *r < n => ed.cursor = *r,
         Action::Open => {
-            let text = ed.draft.fields()[ed.cursor]
-                .1
-                .unwrap_or_default()
-                .to_string();
+            let text = ed
+                .draft
+                .fields()
+                .into_iter()
+                .nth(ed.cursor)
+                .and_then(|f| f.1)
+                .unwrap_or_default();
             s.prompt = Some(Prompt {
                 purpose: PromptPurpose::ExceptionField { index: ed.cursor },
                 before: text.clone(),
@@ -213,7 +216,10 @@ pub fn field_edited(s: &mut AppState, index: usize, text: &str) -> Vec<Effect> {
     let Some(Overlay::Exception(ed)) = s.overlay.as_mut() else {
         return Vec::new();
     };
-    ed.draft.set_field(index, text);
+    if let Err(e) = ed.draft.set_field(index, text) {
+        message(s, e, true);
+        return Vec::new();
+    }
     ed.preview = None;
     vec![Effect::PreviewException(ed.draft.clone())]
 }

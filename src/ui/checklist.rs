@@ -113,6 +113,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     row.extend(safe_spans(piece, text_style, theme));
                     lines.push(Line::from(row));
                 }
+                if ticked && let Some(step_state) = s {
+                    let when = step_state
+                        .at_ms
+                        .map(crate::app::detail::format_time)
+                        .unwrap_or_default();
+                    let who = step_state.by.as_deref().unwrap_or("");
+                    let mut row = vec![Span::styled(
+                        format!("{}✓ ", " ".repeat(lead)),
+                        st(theme, "checkbox.done"),
+                    )];
+                    row.extend(safe_spans(
+                        &format!("{who} {when}"),
+                        st(theme, "muted"),
+                        theme,
+                    ));
+                    lines.push(Line::from(row));
+                }
                 for p in &step.pivots {
                     let (count, style) = match &p.count {
                         Ok(n) => (n.to_string(), st(theme, "key")),

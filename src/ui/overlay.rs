@@ -183,11 +183,11 @@ fn exception(
             st(theme, "base")
         };
         let mut spans = vec![Span::styled(
-            format!("{}{label:<18} ", if selected { "› " } else { "  " }),
+            format!("{}{label:<21} ", if selected { "› " } else { "  " }),
             st(theme, "label"),
         )];
         match value {
-            Some(v) => spans.extend(safe_spans(v, style, theme)),
+            Some(v) => spans.extend(safe_spans(&v, style, theme)),
             None => spans.push(Span::styled("(any)", st(theme, "muted"))),
         }
         lines.push(Line::from(spans));
