@@ -181,8 +181,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let selected = st(theme, "selection");
     let rows: Vec<Row> = rows_all[offset..end]
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
+        .map(|r| {
             let row = match r {
                 QueueRow::Alert(idx) => Row::new(alert_cells(
                     state,
@@ -192,19 +191,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     theme,
                 )),
                 QueueRow::Group {
-                    key,
-                    count,
                     max_severity,
                     collapsed,
+                    ..
                 } => {
                     let arrow = if *collapsed { "▸" } else { "▾" };
-                    let has_time = cols.iter().any(|c| c.0 == Col::Time);
-                    let count_text = format!("{count} alert{}", if *count == 1 { "" } else { "s" });
-                    let mut label = Vec::new();
-                    if !has_time {
-                        label.push(Span::styled(format!("({count}) "), st(theme, "muted")));
-                    }
-                    label.extend(crate::ui::text::safe_spans(key, st(theme, "group"), theme));
+                    // The label is drawn over the other columns after the table (no colspan).
                     let cells: Vec<Cell> = cols
                         .iter()
                         .map(|c| match c.0 {
@@ -213,17 +205,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                                 max_severity.as_str().to_string(),
                                 st(theme, severity_style(*max_severity)),
                             )),
-                            Col::Time => {
-                                Cell::from(Span::styled(count_text.clone(), st(theme, "muted")))
-                            }
-                            Col::Rule => Cell::from(Line::from(label.clone())),
                             _ => Cell::from(""),
                         })
                         .collect();
                     Row::new(cells)
                 }
             };
-            let _ = i;
             row
         })
         .collect();
@@ -262,4 +249,48 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .filter(|&r| r < end - offset),
     );
     frame.render_stateful_widget(table, area, &mut table_state);
+    draw_group_labels(frame, list, state, offset, end, theme);
+}
+
+/// Group rows span every column after the severity: their count and key are drawn over
+/// the table row (mark 1 + severity 8, each followed by one space of column spacing).
+fn draw_group_labels(
+    frame: &mut Frame,
+    list: Rect,
+    state: &AppState,
+    offset: usize,
+    end: usize,
+    theme: &Theme,
+) {
+    let label_x = list.x.saturating_add(11);
+    let width = list.width.saturating_sub(11);
+    if width == 0 {
+        return;
+    }
+    for (i, r) in state.queue.rows[offset..end].iter().enumerate() {
+        let QueueRow::Group { key, count, .. } = r else {
+            continue;
+        };
+        let y = list.y + u16::try_from(i).unwrap_or(0);
+        let selected = offset + i == state.queue.cursor.pos;
+        let base = if selected {
+            st(theme, "selection")
+        } else {
+            st(theme, "base")
+        };
+        let noun = if *count == 1 { "alert" } else { "alerts" };
+        let mut spans = vec![Span::styled(
+            format!("{count:>4} {noun}  "),
+            st(theme, "muted"),
+        )];
+        spans.extend(crate::ui::text::safe_spans(key, st(theme, "group"), theme));
+        let rect = Rect::new(label_x, y, width, 1);
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(Line::from(spans)).style(base),
+            rect,
+        );
+        if selected {
+            frame.buffer_mut().set_style(rect, base);
+        }
+    }
 }
