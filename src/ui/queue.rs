@@ -181,37 +181,34 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let selected = st(theme, "selection");
     let rows: Vec<Row> = rows_all[offset..end]
         .iter()
-        .map(|r| {
-            let row = match r {
-                QueueRow::Alert(idx) => Row::new(alert_cells(
-                    state,
-                    &state.alerts[*idx],
-                    &cols,
-                    rule_w,
-                    theme,
-                )),
-                QueueRow::Group {
-                    max_severity,
-                    collapsed,
-                    ..
-                } => {
-                    let arrow = if *collapsed { "▸" } else { "▾" };
-                    // The label is drawn over the other columns after the table (no colspan).
-                    let cells: Vec<Cell> = cols
-                        .iter()
-                        .map(|c| match c.0 {
-                            Col::Mark => Cell::from(Span::styled(arrow, st(theme, "group"))),
-                            Col::Severity => Cell::from(Span::styled(
-                                max_severity.as_str().to_string(),
-                                st(theme, severity_style(*max_severity)),
-                            )),
-                            _ => Cell::from(""),
-                        })
-                        .collect();
-                    Row::new(cells)
-                }
-            };
-            row
+        .map(|r| match r {
+            QueueRow::Alert(idx) => Row::new(alert_cells(
+                state,
+                &state.alerts[*idx],
+                &cols,
+                rule_w,
+                theme,
+            )),
+            QueueRow::Group {
+                max_severity,
+                collapsed,
+                ..
+            } => {
+                let arrow = if *collapsed { "▸" } else { "▾" };
+                // The label is drawn over the other columns after the table (no colspan).
+                let cells: Vec<Cell> = cols
+                    .iter()
+                    .map(|c| match c.0 {
+                        Col::Mark => Cell::from(Span::styled(arrow, st(theme, "group"))),
+                        Col::Severity => Cell::from(Span::styled(
+                            max_severity.as_str().to_string(),
+                            st(theme, severity_style(*max_severity)),
+                        )),
+                        _ => Cell::from(""),
+                    })
+                    .collect();
+                Row::new(cells)
+            }
         })
         .collect();
     let widths: Vec<Constraint> = cols
