@@ -12,7 +12,11 @@
 //!   tantivy index, and the importer that reads files and maps them to ECS.
 //! - [`cli`]: the `vigil` commands (the only place that prints).
 //! - [`samples`]: the deterministic generator behind `samples/` and the benchmarks.
+//! - [`app`]: the interface's state, actions and `update` (no terminal code).
+//! - [`ui`]: rendering of the state with ratatui (pure views).
+//! - [`tui`]: the terminal shell: setup/restore, event loop, background worker.
 
+pub mod app;
 pub mod cli;
 pub mod detect;
 pub mod error;
@@ -29,6 +33,8 @@ pub mod store;
 pub(crate) mod testutil;
 pub mod text;
 pub mod triage;
+pub mod tui;
+pub mod ui;
 pub mod workspace;
 
 pub use error::{Result, VigilError};
