@@ -89,13 +89,13 @@ fn severity_and_selection_use_the_theme() {
     let theme = Theme::builtin("dark").unwrap();
     let t = terminal(&c, &theme, 120, 30);
     let buf = t.backend().buffer();
-    // Find the "critical" badge in the Sev column and check its theme colours.
-    let row = (0..30)
+    // Find the "crit" badge in the Sev column (below the header) and check its colours.
+    let row = (6..30)
         .find(|&y| {
             (0..120)
                 .map(|x| buf[(x, y)].symbol())
                 .collect::<String>()
-                .contains("critical ")
+                .starts_with("│  crit ")
         })
         .unwrap();
     let x = (0..120).find(|&x| buf[(x, row)].symbol() == "c").unwrap();

@@ -43,13 +43,7 @@ fn counts_line(state: &AppState, theme: &Theme) -> Line<'static> {
     }
     spans.push(Span::styled("│ active: ", st(theme, "border")));
     for sev in SEVERITIES {
-        let short = match sev {
-            Severity::Critical => "crit",
-            Severity::High => "high",
-            Severity::Medium => "med",
-            Severity::Low => "low",
-            Severity::Informational => "info",
-        };
+        let short = crate::ui::queue::severity_short(sev);
         spans.push(Span::styled(
             format!("{short} {}", by_sev[sev as usize]),
             st(theme, severity_style(sev)),

@@ -6,8 +6,8 @@ use crate::app::detail::{format_time, severity_style};
 use crate::app::queue::{process_or_account, status_word};
 use crate::app::state::{AppState, QueueRow};
 use crate::app::theme::Theme;
-use crate::model::Alert;
 use crate::model::triage::{Classification, FalsePositiveKind, Status};
+use crate::model::{Alert, Severity};
 use crate::ui::layout::list_area;
 use crate::ui::style::st;
 use crate::ui::text::safe_cell;
@@ -34,9 +34,9 @@ enum Col {
 /// (column, title, width; 0 = takes the rest, priority: lower survives longer).
 const COLUMNS: [(Col, &str, u16, u8); 11] = [
     (Col::Mark, "", 1, 0),
-    (Col::Severity, "Sev", 8, 0),
+    (Col::Severity, "Sev", 4, 0),
     (Col::Risk, "Risk", 4, 5),
-    (Col::Time, "Time (UTC)", 14, 2),
+    (Col::Time, "Time (UTC)", 11, 2),
     (Col::Rule, "Rule", 0, 0),
     (Col::Host, "Host", 12, 1),
     (Col::User, "User", 10, 3),
@@ -57,6 +57,17 @@ fn columns_for(width: u16) -> Vec<(Col, &'static str, u16)> {
         }
     }
     Vec::new()
+}
+
+/// Four-letter severity names for narrow columns (the header uses the same).
+pub fn severity_short(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical => "crit",
+        Severity::High => "high",
+        Severity::Medium => "med",
+        Severity::Low => "low",
+        Severity::Informational => "info",
+    }
 }
 
 pub fn classification_short(c: Classification) -> &'static str {
@@ -122,13 +133,13 @@ fn alert_cells(
                     Line::from(Span::styled(mark, st(theme, "marked")))
                 }
                 Col::Severity => Line::from(Span::styled(
-                    a.severity.as_str().to_string(),
+                    severity_short(a.severity).to_string(),
                     st(theme, severity_style(a.severity)),
                 )),
                 Col::Risk => Line::from(Span::styled(format!("{:>4}", a.risk_score), base)),
                 Col::Time => Line::from(Span::styled(
                     format_time(a.timestamp_ms)
-                        .get(5..19)
+                        .get(5..16)
                         .unwrap_or_default()
                         .to_string(),
                     muted,
@@ -138,7 +149,10 @@ fn alert_cells(
                 Col::User => safe_cell(a.user.as_deref().unwrap_or("-"), w, base, theme),
                 Col::Subject => safe_cell(process_or_account(a).unwrap_or("-"), w, base, theme),
                 Col::Status => Line::from(Span::styled(
-                    status_word(status).chars().take(w).collect::<String>(),
+                    match status {
+                        Status::Acknowledged => "ack".to_string(),
+                        other => status_word(other).chars().take(w).collect::<String>(),
+                    },
                     st(theme, status_style(status)),
                 )),
                 Col::Disposition => match t.and_then(|t| t.classification) {
@@ -201,7 +215,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     .map(|c| match c.0 {
                         Col::Mark => Cell::from(Span::styled(arrow, st(theme, "group"))),
                         Col::Severity => Cell::from(Span::styled(
-                            max_severity.as_str().to_string(),
+                            severity_short(*max_severity).to_string(),
                             st(theme, severity_style(*max_severity)),
                         )),
                         _ => Cell::from(""),
@@ -250,7 +264,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 /// Group rows span every column after the severity: their count and key are drawn over
-/// the table row (mark 1 + severity 8, each followed by one space of column spacing).
+/// the table row (mark 1 + severity 4, each followed by one space of column spacing).
 fn draw_group_labels(
     frame: &mut Frame,
     list: Rect,
@@ -259,8 +273,8 @@ fn draw_group_labels(
     end: usize,
     theme: &Theme,
 ) {
-    let label_x = list.x.saturating_add(11);
-    let width = list.width.saturating_sub(11);
+    let label_x = list.x.saturating_add(7);
+    let width = list.width.saturating_sub(7);
     if width == 0 {
         return;
     }
