@@ -12,6 +12,7 @@
 //!   tantivy index, and the importer that reads files and maps them to ECS.
 //! - [`cli`]: the `vigil` commands (the only place that prints).
 //! - [`samples`]: the deterministic generator behind `samples/` and the benchmarks.
+//! - [`session`]: a workspace opened for triage (the interface's data source, casework).
 //! - [`app`]: the interface's state, actions and `update` (no terminal code).
 //! - [`ui`]: rendering of the state with ratatui (pure views).
 //! - [`tui`]: the terminal shell: setup/restore, event loop, background worker.
@@ -28,6 +29,7 @@ pub mod normalize;
 pub mod paths;
 pub mod rules;
 pub mod samples;
+pub mod session;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod testutil;
