@@ -54,7 +54,7 @@ fn builtin_pack_alerts_on_real_creations_and_never_on_the_negatives() {
         builtin: true,
         ..Sources::default()
     };
-    let (_d, alerts) = run(&[datasets.clone()], &builtin);
+    let (_d, alerts) = run(std::slice::from_ref(&datasets), &builtin);
     // The seed rule fires on the Mordor backdoor and on the 4688 creation file.
     let seed = hosts(&alerts, SEED_RULE);
     assert!(seed.contains("WORKSTATION6"), "{seed:?}");
