@@ -8,10 +8,12 @@ use crate::model::triage::{AlertTriage, Status};
 use crate::model::{Alert, Severity};
 use std::collections::HashMap;
 
-/// The account an alert is about when it created one, else its process name.
+/// The account an alert is about when it created or changed one (the command-line parse
+/// first, then the account of a 4720/4732-style event), else its process name.
 pub fn process_or_account(a: &Alert) -> Option<&str> {
-    a.fields
-        .get("CreatedUser")
+    ["CreatedUser", "CreatedAccount", "TargetUser"]
+        .iter()
+        .find_map(|k| a.fields.get(*k))
         .map(String::as_str)
         .or_else(|| a.process.as_ref().and_then(|p| p.name.as_deref()))
 }
