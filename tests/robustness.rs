@@ -1,9 +1,9 @@
 //! Bad input never stops an import and never panics: corrupt EVTX samples,
 //! truncated JSON, binary junk, empty files, random bytes.
 
-mod common;
+mod import_support;
 
-use common::{fixture, import, temp_workspace, write};
+use import_support::{fixture, import, temp_workspace, write};
 use proptest::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;

@@ -19,10 +19,10 @@ pub fn get<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
     let mut end = path.len();
     while let Some(dot) = path[..end].rfind('.') {
         let (head, rest) = (&path[..dot], &path[dot + 1..]);
-        if let Some(child) = obj.get(head) {
-            if let Some(found) = get(child, rest) {
-                return Some(found);
-            }
+        if let Some(child) = obj.get(head)
+            && let Some(found) = get(child, rest)
+        {
+            return Some(found);
         }
         end = dot;
     }

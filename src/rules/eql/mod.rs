@@ -1,0 +1,33 @@
+//! EQL (Event Query Language) with Elasticsearch semantics, for Elastic detection rules.
+//!
+//! `compile` parses a query once into an [`EqlQuery`] (wildcards, case folding and regexes
+//! prepared up front); an [`EqlRuleSet`] groups rules and hands out an [`EqlEvaluator`]
+//! implementing [`crate::rules::api::Evaluator`]. Case rules, arrays, missing fields and
+//! sequence matching follow Elasticsearch (see `shared/reference/rule-languages.md` §1).
+
+mod ast;
+mod candidate;
+mod compile_cond;
+mod cond;
+mod error;
+mod evaluator;
+mod functions;
+mod lex_string;
+mod lexer;
+mod parse_expr;
+mod parse_sequence;
+mod parser;
+mod pipes;
+mod prefilter;
+mod query;
+mod ruleset;
+mod sample;
+mod script;
+mod sequence;
+mod text;
+mod value;
+
+pub use error::EqlError;
+pub use evaluator::EqlEvaluator;
+pub use query::{EqlQuery, compile};
+pub use ruleset::EqlRuleSet;

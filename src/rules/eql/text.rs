@@ -1,0 +1,268 @@
+//! Case folding and wildcard matching without allocating per event.
+//!
+//! Patterns are folded once at compile time; event values are folded character by
+//! character while comparing. Folding is Unicode simple lowercase (one char to one char),
+//! as Elasticsearch does for `:`, `like~`, `in~` and the `~` functions. `*` matches any run
+//! of characters and `?` exactly one; there is no escape, and the whole value must match.
+
+/// Simple lowercase of one character.
+pub fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+/// Folds a whole string (compile time only).
+pub fn fold(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+fn same(a: char, b: char, insensitive: bool) -> bool {
+    a == b || (insensitive && fold_char(a) == fold_char(b))
+}
+
+/// Whole-value equality; `pattern` is already folded when `insensitive`.
+pub fn equals(value: &str, pattern: &str, insensitive: bool) -> bool {
+    if !insensitive {
+        return value == pattern;
+    }
+    let mut v = value.chars();
+    let mut p = pattern.chars();
+    loop {
+        match (v.next(), p.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if fold_char(a) == b => {}
+            _ => return false,
+        }
+    }
+}
+
+pub fn starts_with(value: &str, prefix: &str, insensitive: bool) -> bool {
+    if !insensitive {
+        return value.starts_with(prefix);
+    }
+    let mut v = value.chars();
+    prefix
+        .chars()
+        .all(|p| v.next().is_some_and(|c| same(c, p, true)))
+}
+
+pub fn ends_with(value: &str, suffix: &str, insensitive: bool) -> bool {
+    if !insensitive {
+        return value.ends_with(suffix);
+    }
+    let mut v = value.chars().rev();
+    suffix
+        .chars()
+        .rev()
+        .all(|p| v.next().is_some_and(|c| same(c, p, true)))
+}
+
+/// Byte offset of the first occurrence of `needle` in `hay` at or after byte `from`.
+pub fn find(hay: &str, needle: &str, from: usize, insensitive: bool) -> Option<usize> {
+    let tail = hay.get(from..)?;
+    if !insensitive {
+        return tail.find(needle).map(|i| i + from);
+    }
+    for (i, _) in tail.char_indices() {
+        if starts_with(&tail[i..], needle, true) {
+            return Some(i + from);
+        }
+    }
+    if needle.is_empty() {
+        return Some(hay.len());
+    }
+    None
+}
+
+pub fn contains(hay: &str, needle: &str, insensitive: bool) -> bool {
+    find(hay, needle, 0, insensitive).is_some()
+}
+
+/// What a value must look like, folded, for a pattern to have a chance to match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Needle {
+    Exact(String),
+    Prefix(String),
+    Suffix(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PatChar {
+    Lit(char),
+    One,
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shape {
+    Exact(String),
+    Prefix(String),
+    Suffix(String),
+    Contains(String),
+    General(Vec<PatChar>),
+}
+
+/// A compiled `:`/`like` pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wildcard {
+    shape: Shape,
+    insensitive: bool,
+}
+
+impl Wildcard {
+    pub fn new(pattern: &str, insensitive: bool) -> Self {
+        let text = if insensitive {
+            fold(pattern)
+        } else {
+            pattern.to_string()
+        };
+        let inner_wild = |s: &str| s.contains(['*', '?']);
+        let shape = if !inner_wild(&text) {
+            Shape::Exact(text)
+        } else if let Some(rest) = text.strip_suffix('*').filter(|r| !inner_wild(r)) {
+            Shape::Prefix(rest.to_string())
+        } else if let Some(rest) = text.strip_prefix('*').filter(|r| !inner_wild(r)) {
+            Shape::Suffix(rest.to_string())
+        } else if let Some(mid) = text
+            .strip_prefix('*')
+            .and_then(|r| r.strip_suffix('*'))
+            .filter(|m| !inner_wild(m))
+        {
+            Shape::Contains(mid.to_string())
+        } else {
+            Shape::General(
+                text.chars()
+                    .map(|c| match c {
+                        '*' => PatChar::Any,
+                        '?' => PatChar::One,
+                        c => PatChar::Lit(c),
+                    })
+                    .collect(),
+            )
+        };
+        Wildcard { shape, insensitive }
+    }
+
+    /// A literal the value must start with (`Prefix`) or end with (`Suffix`), or equal,
+    /// folded, for indexing; affixes shorter than three characters are not worth it.
+    pub fn needle(&self) -> Option<Needle> {
+        let long = |s: &str| s.chars().count() >= 3;
+        match &self.shape {
+            Shape::Exact(s) => Some(Needle::Exact(fold(s))),
+            Shape::Prefix(s) if long(s) => Some(Needle::Prefix(fold(s))),
+            Shape::Suffix(s) if long(s) => Some(Needle::Suffix(fold(s))),
+            Shape::General(p) => {
+                let lit = |c: &PatChar| match c {
+                    PatChar::Lit(ch) => Some(*ch),
+                    _ => None,
+                };
+                let tail: Vec<char> = p.iter().rev().map_while(lit).collect();
+                let head: String = p.iter().map_while(lit).collect();
+                if tail.len() >= 3 {
+                    Some(Needle::Suffix(fold(&tail.iter().rev().collect::<String>())))
+                } else if long(&head) {
+                    Some(Needle::Prefix(fold(&head)))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    pub fn matches(&self, value: &str) -> bool {
+        let ci = self.insensitive;
+        match &self.shape {
+            Shape::Exact(s) => equals(value, s, ci),
+            Shape::Prefix(s) => starts_with(value, s, ci),
+            Shape::Suffix(s) => ends_with(value, s, ci),
+            Shape::Contains(s) => contains(value, s, ci),
+            Shape::General(p) => glob(p, value, ci),
+        }
+    }
+}
+
+fn glob(pat: &[PatChar], value: &str, ci: bool) -> bool {
+    let (mut pi, mut vi) = (0usize, 0usize);
+    let mut resume: Option<(usize, usize)> = None;
+    loop {
+        let vc = value.get(vi..).and_then(|s| s.chars().next());
+        match (pat.get(pi), vc) {
+            (Some(PatChar::Any), _) => {
+                resume = Some((pi + 1, vi));
+                pi += 1;
+                continue;
+            }
+            (Some(PatChar::One), Some(c)) => {
+                pi += 1;
+                vi += c.len_utf8();
+                continue;
+            }
+            (Some(PatChar::Lit(p)), Some(c)) if *p == c || (ci && fold_char(c) == *p) => {
+                pi += 1;
+                vi += c.len_utf8();
+                continue;
+            }
+            (None, None) => return true,
+            _ => {}
+        }
+        let Some((sp, sv)) = resume else {
+            return false;
+        };
+        let Some(c) = value.get(sv..).and_then(|s| s.chars().next()) else {
+            return false;
+        };
+        resume = Some((sp, sv + c.len_utf8()));
+        pi = sp;
+        vi = sv + c.len_utf8();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_table() {
+        let cases = [
+            ("doc*", false, "document", true),
+            ("doc*", false, "adoc", false),
+            ("*doc", false, "asciidoc", true),
+            ("d*c", false, "disc", true),
+            ("doc?", false, "docs", true),
+            ("doc?", false, "doc", false),
+            ("?doc", false, "adoc", true),
+            ("d?c", false, "disc", false),
+            ("DOC*", false, "DOCs", true),
+            ("D*C", false, "DisC", true),
+            ("D?c", false, "DOC", false),
+            ("*\\net.exe", true, "C:\\Windows\\System32\\NET.EXE", true),
+            ("?:\\windows\\*", true, "C:\\Windows\\x", true),
+            ("*a*b*", false, "xxaxxbxx", true),
+            ("*a*b*", false, "xxbxxaxx", false),
+            ("a*b?c", false, "aXXbYc", true),
+            ("a*b?c", false, "aXXbc", false),
+            ("*", false, "", true),
+            ("", false, "", true),
+            ("é*", true, "ÉTÉ", true),
+        ];
+        for (pat, ci, value, want) in cases {
+            assert_eq!(
+                Wildcard::new(pat, ci).matches(value),
+                want,
+                "{pat} vs {value}"
+            );
+        }
+    }
+
+    #[test]
+    fn find_and_affixes() {
+        assert_eq!(find("abcABC", "AB", 1, true), Some(3));
+        assert_eq!(find("abc", "", 0, false), Some(0));
+        assert!(ends_with("x.EXE", ".exe", true));
+        assert!(!starts_with("ab", "abc", true));
+    }
+}

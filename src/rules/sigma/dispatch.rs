@@ -1,0 +1,186 @@
+//! Logsource dispatch and the shared literal prefilter.
+//!
+//! Rules are indexed by the keys their guards name (channel and event code, ECS
+//! category, or "generic"), so an event only reaches the rules that could select it.
+//! One aho-corasick automaton holds every rule's required literals; a single scan of
+//! the event's strings tells which rules can still match.
+
+use super::logsource::{Clause, DocFacts, Guard};
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde_json::Value;
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+struct ChannelBucket {
+    by_code: HashMap<u32, Vec<usize>>,
+    any_code: Vec<usize>,
+}
+
+/// Rule indices by dispatch key.
+#[derive(Debug, Default)]
+pub struct Dispatch {
+    channels: HashMap<String, ChannelBucket>,
+    /// ECS category (lowercase) -> rules whose guard has an ECS clause on it.
+    categories: HashMap<String, Vec<usize>>,
+    /// Rules whose guards need a full check on every event.
+    generic: Vec<usize>,
+}
+
+impl Dispatch {
+    pub fn add(&mut self, rule: usize, guard: &Guard) {
+        for c in &guard.clauses {
+            match c {
+                Clause::Win { channel, codes } => {
+                    let b = self
+                        .channels
+                        .entry(channel.to_ascii_lowercase())
+                        .or_default();
+                    if codes.is_empty() {
+                        b.any_code.push(rule);
+                    } else {
+                        for code in codes {
+                            b.by_code.entry(*code).or_default().push(rule);
+                        }
+                    }
+                }
+                Clause::Ecs { category, .. } => self
+                    .categories
+                    .entry(category.to_ascii_lowercase())
+                    .or_default()
+                    .push(rule),
+                Clause::AnyWindows | Clause::Module { .. } | Clause::Os(_) => {
+                    self.generic.push(rule)
+                }
+            }
+        }
+    }
+
+    /// Pushes candidate rules for an event into `out` (may contain duplicates);
+    /// `needs_check` rules must still pass their guard.
+    pub fn candidates(&self, f: &DocFacts, out: &mut Vec<usize>, needs_check: &mut Vec<usize>) {
+        if let Some(ch) = f.channel {
+            let mut buf = [0u8; 160];
+            if let Some(key) = lower_into(ch, &mut buf)
+                && let Some(b) = self.channels.get(key)
+            {
+                if let Some(list) = f.code.and_then(|c| b.by_code.get(&c)) {
+                    out.extend_from_slice(list);
+                }
+                out.extend_from_slice(&b.any_code);
+            }
+        } else if let Some(cats) = crate::model::fields::get(f.doc, "event.category") {
+            let mut visit = |v: &Value| {
+                if let Some(s) = v.as_str() {
+                    let mut buf = [0u8; 160];
+                    if let Some(list) = lower_into(s, &mut buf).and_then(|k| self.categories.get(k))
+                    {
+                        needs_check.extend_from_slice(list);
+                    }
+                }
+            };
+            match cats {
+                Value::Array(items) => items.iter().for_each(&mut visit),
+                other => visit(other),
+            }
+        }
+        needs_check.extend_from_slice(&self.generic);
+    }
+}
+
+fn lower_into<'a>(s: &str, buf: &'a mut [u8; 160]) -> Option<&'a str> {
+    let b = s.as_bytes();
+    if b.len() > buf.len() {
+        return None;
+    }
+    for (d, c) in buf.iter_mut().zip(b) {
+        *d = c.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..b.len()]).ok()
+}
+
+/// The shared literal prefilter.
+#[derive(Debug, Default)]
+pub struct Prefilter {
+    automaton: Option<AhoCorasick>,
+    pub pattern_count: usize,
+}
+
+impl Prefilter {
+    /// Builds from every literal; returns the prefilter and each input list's pattern ids.
+    pub fn build(lists: &[Option<Vec<String>>]) -> (Self, Vec<Option<Vec<u32>>>) {
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut per_rule = Vec::with_capacity(lists.len());
+        for l in lists {
+            per_rule.push(l.as_ref().map(|lits| {
+                let mut v: Vec<u32> = lits
+                    .iter()
+                    .map(|lit| {
+                        *ids.entry(lit.clone()).or_insert_with(|| {
+                            patterns.push(lit.clone());
+                            u32::try_from(patterns.len() - 1).unwrap_or(u32::MAX)
+                        })
+                    })
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            }));
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .ok()
+        };
+        // Without an automaton no rule may rely on it.
+        let per_rule = if automaton.is_some() {
+            per_rule
+        } else {
+            vec![None; lists.len()]
+        };
+        (
+            Self {
+                automaton,
+                pattern_count: patterns.len(),
+            },
+            per_rule,
+        )
+    }
+
+    /// Marks in `hits` (a bitset) every literal found in the document's strings.
+    pub fn scan(&self, doc: &Value, hits: &mut Vec<u64>) {
+        hits.clear();
+        hits.resize(self.pattern_count.div_ceil(64), 0);
+        if let Some(ac) = &self.automaton {
+            scan_value(ac, doc, hits);
+        }
+    }
+}
+
+fn scan_value(ac: &AhoCorasick, v: &Value, hits: &mut [u64]) {
+    match v {
+        Value::String(s) => {
+            for m in ac.find_overlapping_iter(s.as_str()) {
+                let id = m.pattern().as_usize();
+                if let Some(w) = hits.get_mut(id / 64) {
+                    *w |= 1 << (id % 64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| scan_value(ac, i, hits)),
+        Value::Object(map) => map.values().for_each(|i| scan_value(ac, i, hits)),
+        _ => {}
+    }
+}
+
+/// Whether any of `ids` was hit.
+pub fn any_hit(ids: &[u32], hits: &[u64]) -> bool {
+    ids.iter().any(|&id| {
+        hits.get(id as usize / 64)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    })
+}

@@ -1,0 +1,246 @@
+//! Evaluation of compiled detections against one stored document.
+//!
+//! Field values are read in place from the JSON document (computed values such as
+//! `DOMAIN\user` are the only allocations, and only when the raw field is absent);
+//! arrays match when any element matches; a missing field fails every test except
+//! `null` and `exists: false`.
+
+use super::compile::{CompiledDetection, CompiledField, Search};
+use super::condition::Cond;
+use super::fieldmap::{DocPath, FieldRef, SourceKind};
+use super::matcher::{parse_number, scalar_str};
+use super::modifiers::{CmpOp, RefKind, ValueTest};
+use crate::model::fields;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// The document being evaluated and its source kind.
+pub struct EventCtx<'a> {
+    pub doc: &'a Value,
+    pub source: SourceKind,
+}
+
+/// A found field value: in the document, or computed.
+pub enum Found<'a> {
+    Json(&'a Value),
+    Computed(String),
+}
+
+pub fn matches(det: &CompiledDetection, ctx: &EventCtx) -> bool {
+    eval_cond(&det.cond, det, ctx)
+}
+
+fn eval_cond(c: &Cond, det: &CompiledDetection, ctx: &EventCtx) -> bool {
+    match c {
+        Cond::Ident(i) => det.searches.get(*i).is_some_and(|s| eval_search(s, ctx)),
+        Cond::Not(inner) => !eval_cond(inner, det, ctx),
+        Cond::And(items) => items.iter().all(|i| eval_cond(i, det, ctx)),
+        Cond::Or(items) => items.iter().any(|i| eval_cond(i, det, ctx)),
+    }
+}
+
+fn eval_search(s: &Search, ctx: &EventCtx) -> bool {
+    match s {
+        Search::And(fields) => fields.iter().all(|f| eval_field(f, ctx)),
+        Search::Or(items) => items.iter().any(|i| eval_search(i, ctx)),
+    }
+}
+
+/// Resolves a mapped field: the first candidate path present in the document.
+pub fn lookup<'a>(field: &FieldRef, ctx: &EventCtx<'a>) -> Option<Found<'a>> {
+    for p in &field.per_source[ctx.source as usize] {
+        let found = match p {
+            DocPath::Path(path) => fields::get(ctx.doc, path).map(Found::Json),
+            DocPath::EcsUser => ecs_user(ctx.doc).map(Found::Computed),
+            DocPath::SubjectUser => subject_user(ctx.doc).map(Found::Computed),
+            DocPath::EcsHashes => ecs_hashes(ctx.doc).map(Found::Computed),
+            DocPath::MandatoryLabel => {
+                mandatory_label(ctx.doc).map(|s| Found::Computed(s.to_string()))
+            }
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+fn ecs_user(doc: &Value) -> Option<String> {
+    let name = fields::first_str(doc, "user.name")?;
+    Some(match fields::first_str(doc, "user.domain") {
+        Some(d) if !d.is_empty() => format!("{d}\\{name}"),
+        _ => name.to_string(),
+    })
+}
+
+fn subject_user(doc: &Value) -> Option<String> {
+    let name = fields::first_str(doc, "winlog.event_data.SubjectUserName")?;
+    Some(
+        match fields::first_str(doc, "winlog.event_data.SubjectDomainName") {
+            Some(d) if !d.is_empty() && d != "-" => format!("{d}\\{name}"),
+            _ => name.to_string(),
+        },
+    )
+}
+
+fn ecs_hashes(doc: &Value) -> Option<String> {
+    let mut parts = Vec::new();
+    for (label, path) in [
+        ("SHA1", "process.hash.sha1"),
+        ("MD5", "process.hash.md5"),
+        ("SHA256", "process.hash.sha256"),
+        ("IMPHASH", "process.pe.imphash"),
+    ] {
+        if let Some(v) = fields::first_str(doc, path) {
+            parts.push(format!("{label}={}", v.to_ascii_uppercase()));
+        }
+    }
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join(","))
+    }
+}
+
+fn mandatory_label(doc: &Value) -> Option<&'static str> {
+    let sid = fields::first_str(doc, "winlog.event_data.MandatoryLabel")?;
+    Some(match sid.to_ascii_uppercase().as_str() {
+        "S-1-16-0" => "Untrusted",
+        "S-1-16-4096" => "Low",
+        "S-1-16-8192" => "Medium",
+        "S-1-16-8448" => "MediumPlus",
+        "S-1-16-12288" => "High",
+        "S-1-16-16384" => "System",
+        "S-1-16-20480" => "Protected",
+        _ => return None,
+    })
+}
+
+/// Calls `f` on each scalar of a found value until it returns true.
+fn any_scalar(found: &Found, f: &mut dyn FnMut(&Value, &str) -> bool) -> bool {
+    match found {
+        Found::Computed(s) => f(&Value::Null, s),
+        Found::Json(v) => any_json(v, f),
+    }
+}
+
+fn any_json(v: &Value, f: &mut dyn FnMut(&Value, &str) -> bool) -> bool {
+    match v {
+        Value::Array(items) => items.iter().any(|i| any_json(i, f)),
+        Value::Object(_) | Value::Null => false,
+        scalar => {
+            let mut buf = [0u8; 40];
+            match scalar_str(scalar, &mut buf) {
+                Some(s) => f(scalar, s),
+                None => false,
+            }
+        }
+    }
+}
+
+fn is_null(found: &Option<Found>) -> bool {
+    match found {
+        None => true,
+        Some(Found::Json(Value::Null)) => true,
+        Some(Found::Json(Value::Array(a))) => a.is_empty(),
+        _ => false,
+    }
+}
+
+fn eval_field(cf: &CompiledField, ctx: &EventCtx) -> bool {
+    let Some(field) = &cf.field else {
+        return eval_keywords(cf, ctx);
+    };
+    let found = lookup(field, ctx);
+    if cf.test.negate {
+        // `neq`: present, and no value equals any listed value.
+        return !is_null(&found)
+            && !cf.test.tests.iter().enumerate().any(|(i, t)| match &found {
+                Some(fv) => test_value(t, fv, cf.refs.get(i).and_then(Option::as_ref), ctx),
+                None => false,
+            });
+    }
+    let mut results = cf.test.tests.iter().enumerate().map(|(i, t)| match t {
+        ValueTest::Null => is_null(&found),
+        ValueTest::Exists(want) => is_null(&found) != *want,
+        other => match &found {
+            None => false,
+            Some(fv) => test_value(other, fv, cf.refs.get(i).and_then(Option::as_ref), ctx),
+        },
+    });
+    if cf.test.all {
+        results.all(|r| r)
+    } else {
+        results.any(|r| r)
+    }
+}
+
+fn test_value(t: &ValueTest, found: &Found, other: Option<&FieldRef>, ctx: &EventCtx) -> bool {
+    match t {
+        ValueTest::Str(set) => any_scalar(found, &mut |_, s| set.is_match(s)),
+        ValueTest::Regex(re) => any_scalar(found, &mut |_, s| re.is_match(s)),
+        ValueTest::Cidr(nets) => any_scalar(found, &mut |_, s| {
+            s.trim()
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| nets.iter().any(|n| n.contains(&ip)))
+        }),
+        ValueTest::Cmp(op, n) => any_scalar(found, &mut |v, s| {
+            let x = v.as_f64().or_else(|| parse_number(s));
+            x.is_some_and(|x| match op {
+                CmpOp::Gt => x > *n,
+                CmpOp::Gte => x >= *n,
+                CmpOp::Lt => x < *n,
+                CmpOp::Lte => x <= *n,
+            })
+        }),
+        ValueTest::FieldRef { kind, cased, .. } => {
+            let Some(other) = other.and_then(|o| lookup(o, ctx)) else {
+                return false;
+            };
+            any_scalar(found, &mut |_, a| {
+                any_scalar(&other, &mut |_, b| compare_ref(a, b, *kind, *cased))
+            })
+        }
+        ValueTest::Null | ValueTest::Exists(_) => false,
+    }
+}
+
+fn compare_ref(value: &str, reference: &str, kind: RefKind, cased: bool) -> bool {
+    let (v, r): (Cow<str>, Cow<str>) = if cased {
+        (Cow::Borrowed(value), Cow::Borrowed(reference))
+    } else {
+        (
+            Cow::Owned(value.to_lowercase()),
+            Cow::Owned(reference.to_lowercase()),
+        )
+    };
+    match kind {
+        RefKind::Equal => v == r,
+        RefKind::Prefix => v.starts_with(r.as_ref()),
+        RefKind::Suffix => v.ends_with(r.as_ref()),
+        RefKind::Contains => v.contains(r.as_ref()),
+    }
+}
+
+/// Keyword search over every string (and number) of the document.
+fn eval_keywords(cf: &CompiledField, ctx: &EventCtx) -> bool {
+    let mut pass = cf.test.tests.iter().map(|t| {
+        any_deep(ctx.doc, &mut |v, _| {
+            test_value(t, &Found::Json(v), None, ctx)
+        })
+    });
+    if cf.test.all {
+        pass.all(|r| r)
+    } else {
+        pass.any(|r| r)
+    }
+}
+
+fn any_deep(v: &Value, f: &mut dyn FnMut(&Value, &str) -> bool) -> bool {
+    match v {
+        Value::Object(map) => map.values().any(|c| any_deep(c, f)),
+        Value::Array(items) => items.iter().any(|c| any_deep(c, f)),
+        Value::String(s) => f(v, s),
+        _ => false,
+    }
+}

@@ -1,0 +1,220 @@
+//! Compiled string matchers for one field's list of Sigma patterns.
+//!
+//! Most SigmaHQ values are plain equality, prefix, suffix or substring tests on ASCII
+//! text. Those are answered by ASCII case-insensitive byte comparisons and one
+//! aho-corasick automaton per list; only real wildcard shapes or non-ASCII text fall
+//! back to a single combined regex. Nothing here allocates per event.
+
+use super::values::{Part, Pattern};
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use std::io::Write;
+
+/// A compile problem worded for the rule author.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct MatcherError(pub String);
+
+/// OR over a list of patterns.
+#[derive(Debug, Clone, Default)]
+pub struct StrSet {
+    cased: bool,
+    exact: Vec<String>,
+    prefix: Vec<String>,
+    suffix: Vec<String>,
+    contains: Option<AhoCorasick>,
+    regex: Option<Regex>,
+    /// Patterns that were YAML integers: also equal to decimal or `0x` hex field values.
+    numbers: Vec<i64>,
+    match_anything: bool,
+}
+
+impl StrSet {
+    pub fn new(patterns: &[Pattern], cased: bool, numbers: Vec<i64>) -> Result<Self, MatcherError> {
+        let mut set = StrSet {
+            cased,
+            numbers,
+            ..Default::default()
+        };
+        let mut needles = Vec::new();
+        let mut regex_parts = Vec::new();
+        for p in patterns {
+            let ascii = p.parts.iter().all(|part| match part {
+                Part::Lit(s) => s.is_ascii(),
+                _ => true,
+            });
+            let fold = |s: &str| {
+                if cased {
+                    s.to_string()
+                } else {
+                    s.to_ascii_lowercase()
+                }
+            };
+            match p.parts.as_slice() {
+                [] => set.exact.push(String::new()),
+                [Part::AnyMany] => set.match_anything = true,
+                [Part::Lit(s)] if ascii => set.exact.push(fold(s)),
+                [Part::Lit(s), Part::AnyMany] if ascii => set.prefix.push(fold(s)),
+                [Part::AnyMany, Part::Lit(s)] if ascii => set.suffix.push(fold(s)),
+                [Part::AnyMany, Part::Lit(s), Part::AnyMany] if ascii => needles.push(s.clone()),
+                _ => regex_parts.push(p.to_regex()),
+            }
+        }
+        if !needles.is_empty() {
+            let ac = AhoCorasick::builder()
+                .ascii_case_insensitive(!cased)
+                .build(&needles)
+                .map_err(|e| MatcherError(format!("cannot build substring matcher: {e}")))?;
+            set.contains = Some(ac);
+        }
+        if !regex_parts.is_empty() {
+            let flags = if cased { "(?s)" } else { "(?is)" };
+            let body = format!("{flags}(?:{})", regex_parts.join("|"));
+            let re = Regex::new(&body)
+                .map_err(|e| MatcherError(format!("cannot compile wildcard pattern: {e}")))?;
+            set.regex = Some(re);
+        }
+        Ok(set)
+    }
+
+    pub fn is_match(&self, value: &str) -> bool {
+        if self.match_anything {
+            return true;
+        }
+        let eq = |a: &str, b: &str| {
+            if self.cased {
+                a == b
+            } else {
+                a.eq_ignore_ascii_case(b)
+            }
+        };
+        if self.exact.iter().any(|e| eq(value, e)) {
+            return true;
+        }
+        let bytes = value.as_bytes();
+        if self.prefix.iter().any(|p| {
+            bytes.len() >= p.len() && eq_bytes(&bytes[..p.len()], p.as_bytes(), self.cased)
+        }) {
+            return true;
+        }
+        if self.suffix.iter().any(|s| {
+            bytes.len() >= s.len()
+                && eq_bytes(&bytes[bytes.len() - s.len()..], s.as_bytes(), self.cased)
+        }) {
+            return true;
+        }
+        if let Some(ac) = &self.contains
+            && ac.is_match(value)
+        {
+            return true;
+        }
+        if let Some(re) = &self.regex
+            && re.is_match(value)
+        {
+            return true;
+        }
+        if !self.numbers.is_empty()
+            && let Some(n) = parse_int(value)
+        {
+            return self.numbers.contains(&n);
+        }
+        false
+    }
+}
+
+fn eq_bytes(a: &[u8], b: &[u8], cased: bool) -> bool {
+    if cased {
+        a == b
+    } else {
+        a.eq_ignore_ascii_case(b)
+    }
+}
+
+/// Parses decimal or `0x` hexadecimal integers (Security 4688 writes process ids in hex).
+pub fn parse_int(s: &str) -> Option<i64> {
+    let t = s.trim();
+    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return i64::from_str_radix(hex, 16).ok();
+    }
+    t.parse().ok()
+}
+
+/// Parses a number for `gt`/`lt` comparisons.
+pub fn parse_number(s: &str) -> Option<f64> {
+    parse_int(s)
+        .map(|i| i as f64)
+        .or_else(|| s.trim().parse().ok())
+}
+
+/// Renders a JSON scalar as text into `buf` without allocating.
+pub fn scalar_str<'a>(v: &'a serde_json::Value, buf: &'a mut [u8; 40]) -> Option<&'a str> {
+    match v {
+        serde_json::Value::String(s) => Some(s.as_str()),
+        serde_json::Value::Number(n) => {
+            let len = {
+                let mut cursor = std::io::Cursor::new(&mut buf[..]);
+                write!(cursor, "{n}").ok()?;
+                usize::try_from(cursor.position()).ok()?
+            };
+            std::str::from_utf8(&buf[..len]).ok()
+        }
+        serde_json::Value::Bool(b) => Some(if *b { "true" } else { "false" }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(patterns: &[&str], cased: bool) -> StrSet {
+        let ps: Vec<Pattern> = patterns.iter().map(|p| Pattern::parse(p)).collect();
+        StrSet::new(&ps, cased, vec![]).unwrap()
+    }
+
+    #[test]
+    fn shapes_match_case_insensitively() {
+        let cases: &[(&[&str], &str, bool)] = &[
+            (&["net.exe"], "NET.EXE", true),
+            (&["net.exe"], "net.exe2", false),
+            (&["*\\net.exe"], "C:\\Windows\\System32\\NET.exe", true),
+            (&[r"C:\Windows\\*"], "c:\\windows\\x", true),
+            (&[r"C:\Windows\*"], "c:\\windows\\x", false),
+            (&["* user *"], "net USER bob", true),
+            (&["a?c"], "ABC", true),
+            (&["a?c"], "abbc", false),
+            (&["*a*b*"], "xAyBz", true),
+            (&["ÄRGER"], "ärger", true),
+            (&[""], "", true),
+            (&[""], "x", false),
+            (&["*"], "", true),
+            (&["line1*"], "line1\nline2", true),
+        ];
+        for (pats, value, want) in cases {
+            assert_eq!(
+                set(pats, false).is_match(value),
+                *want,
+                "{pats:?} vs {value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn cased_is_exact() {
+        assert!(!set(&["Net.exe"], true).is_match("net.exe"));
+        assert!(set(&["*Net*"], true).is_match("xNetx"));
+        assert!(!set(&["*Net*"], true).is_match("xnetx"));
+        assert!(!set(&["N?t"], true).is_match("net"));
+    }
+
+    #[test]
+    fn numbers_are_lenient() {
+        let s = StrSet::new(&[Pattern::literal("6700")], false, vec![6700]).unwrap();
+        assert!(s.is_match("6700"));
+        assert!(s.is_match("0x1a2c"));
+        assert!(!s.is_match("0x1a2d"));
+        let mut buf = [0u8; 40];
+        let v = serde_json::json!(4720);
+        assert_eq!(scalar_str(&v, &mut buf), Some("4720"));
+    }
+}

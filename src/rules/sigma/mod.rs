@@ -1,0 +1,25 @@
+//! The Sigma engine: loading Sigma YAML (rules, collections, correlations, filters),
+//! compiling detections with full modifier semantics, mapping Sigma fields onto
+//! vigil's stored documents, and evaluating everything through one [`SigmaRuleSet`].
+
+mod compile;
+mod condition;
+mod correlation;
+mod dispatch;
+mod encode;
+mod eval;
+pub mod explain;
+pub mod fieldmap;
+mod load;
+pub mod logsource;
+mod matcher;
+mod meta;
+mod mitre;
+mod modifiers;
+mod ruleset;
+mod values;
+mod yaml;
+
+pub use explain::explain;
+pub use load::{LoadResult, LoadedFilter, LoadedRule, SigmaConfig, load_file, load_file_with};
+pub use ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
