@@ -112,7 +112,7 @@ fn nothing_importable_is_status_4() {
 }
 
 fn read_bytes(bytes: &[u8]) -> usize {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temporary directory");
     let p = write(dir.path(), "f", bytes);
     let mut n = 0;
     let _ = read_file(&p, Arc::new(AtomicU64::new(0)), &mut |item| {
@@ -144,7 +144,7 @@ proptest! {
 
     #[test]
     fn truncated_evtx_never_panics(cut in 0usize..69632) {
-        let full = std::fs::read(fixture("evtx/new-user-security.evtx")).unwrap();
+        let full = std::fs::read(fixture("evtx/new-user-security.evtx")).expect("fixture");
         read_bytes(&full[..cut.min(full.len())]);
     }
 }

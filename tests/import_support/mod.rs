@@ -30,19 +30,19 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// A fresh workspace in a temporary directory (kept alive by the returned guard).
 pub fn temp_workspace() -> (tempfile::TempDir, Workspace) {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open_or_create(&dir.path().join("ws")).unwrap();
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let ws = Workspace::open_or_create(&dir.path().join("ws")).expect("workspace");
     (dir, ws)
 }
 
 pub fn import(ws: &Workspace, paths: &[PathBuf]) -> ImportOutcome {
-    let mut writer = ws.writer().unwrap();
-    import_paths(&mut writer, paths, None, &mut Silent).unwrap()
+    let mut writer = ws.writer().expect("writer");
+    import_paths(&mut writer, paths, None, &mut Silent).expect("import")
 }
 
 /// Writes `content` to a file named `name` in `dir`.
 pub fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
     let p = dir.join(name);
-    std::fs::write(&p, content).unwrap();
+    std::fs::write(&p, content).expect("write test file");
     p
 }
