@@ -201,3 +201,17 @@ fn whole_datasets_folder_accounts_for_every_file() {
     }
     assert!(stats.by_host.contains_key("WORKSTATION6"));
 }
+
+#[test]
+fn cleared_log_reusing_record_ids_keeps_both_events() {
+    // post-Security.evtx (2016) and security.evtx (2017) come from the same machine,
+    // whose Security log was cleared in between: 38 record ids appear in both.
+    let Some(post) = dataset("omerbenamram-evtx-samples/post-Security.evtx") else {
+        return;
+    };
+    let (_d, ws) = temp_workspace();
+    let same_as_security = import_support::fixture("evtx/security_bad_string_cache.evtx");
+    let out = import(&ws, &[post, same_as_security]);
+    assert_eq!(out.summary.new, 126 + 2261, "{:?}", out.summary.problems);
+    assert_eq!(out.summary.already_present, 0);
+}
