@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+mod import_support;
 
-use common::{shared_dir, temp_workspace};
+use import_support::{shared_dir, temp_workspace};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use vigil::detect::AlertStore;

@@ -1,8 +1,8 @@
 //! One test per source format, on small records written for these tests.
 
-mod common;
+mod import_support;
 
-use common::{import, temp_workspace, write};
+use import_support::{import, temp_workspace, write};
 use serde_json::json;
 use std::io::Write;
 

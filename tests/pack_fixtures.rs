@@ -3,7 +3,6 @@
 //! must merge net1.exe into net.exe as listed, and the created-users hunt must count them.
 //! (Which rules fire is checked by the lead's integration test once the engines exist.)
 
-#[path = "pack_common/mod.rs"]
 mod common;
 
 use common::{crate_dir, load_pack, read_ndjson};

@@ -1,7 +1,6 @@
 //! The pack's enrichment on real Winlogbeat documents (the Elastic beats golden files in
 //! ../shared): numbers where strings were expected, arrays in event data, real field sets.
 
-#[path = "pack_common/mod.rs"]
 mod common;
 
 use common::{load_pack, shared_dir};

@@ -2,7 +2,6 @@
 //! sections, pivots, the seed-004 false-positive categories, hints that compile), and the
 //! Elastic rule is the seed rule unchanged.
 
-#[path = "pack_common/mod.rs"]
 mod common;
 
 use common::{load_pack, shared_dir};

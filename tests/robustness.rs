@@ -1,11 +1,9 @@
 //! Bad input never stops an import and never panics: corrupt EVTX samples,
 //! truncated JSON, binary junk, empty files, random bytes.
 
-#![allow(clippy::unwrap_used)]
+mod import_support;
 
-mod common;
-
-use common::{fixture, import, temp_workspace, write};
+use import_support::{fixture, import, temp_workspace, write};
 use proptest::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -114,7 +112,7 @@ fn nothing_importable_is_status_4() {
 }
 
 fn read_bytes(bytes: &[u8]) -> usize {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temporary directory");
     let p = write(dir.path(), "f", bytes);
     let mut n = 0;
     let _ = read_file(&p, Arc::new(AtomicU64::new(0)), &mut |item| {
@@ -146,7 +144,7 @@ proptest! {
 
     #[test]
     fn truncated_evtx_never_panics(cut in 0usize..69632) {
-        let full = std::fs::read(fixture("evtx/new-user-security.evtx")).unwrap();
+        let full = std::fs::read(fixture("evtx/new-user-security.evtx")).expect("fixture");
         read_bytes(&full[..cut.min(full.len())]);
     }
 }

@@ -43,11 +43,16 @@ pub fn run(workspace: &Path, args: ImportArgs) -> Result<i32> {
     observer.finish();
     let summary = &outcome.summary;
     if args.json {
-        let text = serde_json::to_string(&serde_json::json!({
-            "import": summary,
-            "detection": recorded,
-        }))
-        .map_err(|e| VigilError::Other(e.to_string()))?;
+        // The import summary's own fields stay at the top level; detection is one more key.
+        let mut value =
+            serde_json::to_value(summary).map_err(|e| VigilError::Other(e.to_string()))?;
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert(
+                "detection".into(),
+                serde_json::to_value(&recorded).unwrap_or_default(),
+            );
+        }
+        let text = value.to_string();
         println!("{text}");
     } else {
         print!("{}", summary.render());

@@ -78,6 +78,7 @@ fn win_record(doc: &Value, ts: i64) -> WinRecord {
         computer: s("winlog.computer_name"),
         record_id: n("winlog.record_id"),
         time_ms: Some(ts),
+        created_ms: Some(ts),
         user_sid: s("winlog.user.identifier"),
         audit_success: None,
         message: None,

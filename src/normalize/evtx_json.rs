@@ -17,13 +17,15 @@ pub fn to_win_record(event: &Map<String, Value>) -> WinRecord {
         .get("System")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
+    let created = attr(system.get("TimeCreated"), "SystemTime").and_then(|t| parse_utc_ms(&t));
     let mut rec = WinRecord {
         provider: attr(system.get("Provider"), "Name"),
         event_id: system.get("EventID").and_then(number),
         channel: system.get("Channel").and_then(text),
         computer: system.get("Computer").and_then(text),
         record_id: system.get("EventRecordID").and_then(number),
-        time_ms: attr(system.get("TimeCreated"), "SystemTime").and_then(|t| parse_utc_ms(&t)),
+        time_ms: created,
+        created_ms: created,
         user_sid: attr(system.get("Security"), "UserID"),
         ..Default::default()
     };

@@ -2,13 +2,21 @@
 //! from an `.evtx` and its JSON export) gets the same id, so it is stored once.
 //!
 //! Windows events are identified by (computer, channel, record id), compared
-//! case-insensitively because exporters disagree on case; anything else by a
-//! hash of its content.
+//! case-insensitively because exporters disagree on case, plus the record's
+//! creation time to the second: record ids restart when a log is cleared, and
+//! real logs of one machine then reuse them (the evtx crate's `post-Security`
+//! and `security` samples share 38 record ids). Anything else is identified by
+//! a hash of its content.
 
 use sha2::{Digest, Sha256};
 
-/// Id of a Windows event log record.
-pub fn windows_id(computer: &str, channel: &str, record_id: u64) -> String {
+/// Id of a Windows event log record; `created_ms` is System/TimeCreated when known.
+pub fn windows_id(
+    computer: &str,
+    channel: &str,
+    record_id: u64,
+    created_ms: Option<i64>,
+) -> String {
     let mut h = Sha256::new();
     h.update(b"win\0");
     h.update(computer.trim().to_lowercase().as_bytes());
@@ -16,6 +24,10 @@ pub fn windows_id(computer: &str, channel: &str, record_id: u64) -> String {
     h.update(channel.trim().to_lowercase().as_bytes());
     h.update(b"\0");
     h.update(record_id.to_string().as_bytes());
+    if let Some(ms) = created_ms {
+        h.update(b"\0");
+        h.update(ms.div_euclid(1000).to_string().as_bytes());
+    }
     short_hex(h)
 }
 
@@ -70,23 +82,20 @@ mod tests {
 
     #[test]
     fn windows_identity_ignores_case_only() {
-        let a = windows_id("WORKSTATION6.theshire.local", "Security", 56058);
+        let w = |c: &str, ch: &str, r: u64, t: i64| windows_id(c, ch, r, Some(t));
+        let t = 1_600_085_162_316;
+        let a = w("WORKSTATION6.theshire.local", "Security", 56058, t);
+        assert_eq!(a, w("workstation6.THESHIRE.local", "security", 56058, t));
+        // Same second, another fraction (exporters round differently): same event.
         assert_eq!(
             a,
-            windows_id("workstation6.THESHIRE.local", "security", 56058)
+            w("WORKSTATION6.theshire.local", "Security", 56058, t + 600)
         );
-        assert_ne!(
-            a,
-            windows_id("WORKSTATION6.theshire.local", "Security", 56059)
-        );
-        assert_ne!(
-            a,
-            windows_id("WORKSTATION5.theshire.local", "Security", 56058)
-        );
-        assert_ne!(
-            a,
-            windows_id("WORKSTATION6.theshire.local", "System", 56058)
-        );
+        assert_ne!(a, w("WORKSTATION6.theshire.local", "Security", 56059, t));
+        assert_ne!(a, w("WORKSTATION5.theshire.local", "Security", 56058, t));
+        assert_ne!(a, w("WORKSTATION6.theshire.local", "System", 56058, t));
+        // A cleared log reuses record ids: another time is another event.
+        assert_ne!(a, w("WORKSTATION6.theshire.local", "Security", 56058, 0));
         assert_eq!(a.len(), 32);
         assert_ne!(content_id("ecs", b"x"), content_id("ecs", b"y"));
         assert_eq!(

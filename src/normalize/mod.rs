@@ -127,7 +127,8 @@ fn json_event(
     if ecs::looks_like(&obj) {
         let mut doc = Value::Object(obj);
         let ts = ecs::normalize(&mut doc)?;
-        let id = windows_identity(&doc).unwrap_or_else(|| identity::json_content_id("ecs", text));
+        let id =
+            windows_identity(&doc, ts).unwrap_or_else(|| identity::json_content_id("ecs", text));
         return Ok((doc, ts, id, SourceFormat::Ecs));
     }
     Err(
@@ -143,15 +144,16 @@ fn windows_event(rec: &windows::WinRecord, text: &str, kind: &str) -> (Value, Op
     let doc = windows::to_ecs(rec);
     let id = match (&rec.computer, &rec.channel, rec.record_id) {
         (Some(computer), Some(channel), Some(record)) => {
-            identity::windows_id(computer, channel, record)
+            identity::windows_id(computer, channel, record, rec.created_ms)
         }
         _ => identity::content_id(kind, text.as_bytes()),
     };
     (doc, rec.time_ms, id)
 }
 
-/// Winlogbeat documents carry the same identity as the EVTX record they came from.
-fn windows_identity(doc: &Value) -> Option<String> {
+/// Winlogbeat documents carry the same identity as the EVTX record they came from
+/// (their `@timestamp` is the record's TimeCreated).
+fn windows_identity(doc: &Value, ts: i64) -> Option<String> {
     let computer = fields::first_str(doc, "winlog.computer_name")?;
     let channel = fields::first_str(doc, "winlog.channel")?;
     let record = match fields::get(doc, "winlog.record_id")? {
@@ -159,7 +161,7 @@ fn windows_identity(doc: &Value) -> Option<String> {
         Value::String(s) => s.parse().ok()?,
         _ => return None,
     };
-    Some(identity::windows_id(computer, channel, record))
+    Some(identity::windows_id(computer, channel, record, Some(ts)))
 }
 
 fn type_name(v: &Value) -> &'static str {

@@ -77,7 +77,10 @@ pub fn to_win_record(o: &Map<String, Value>) -> (WinRecord, Option<String>) {
         channel: s("Channel"),
         computer: s("Hostname"),
         record_id: n("RecordNumber"),
-        time_ms: event_time(o),
+        time_ms: s("UtcTime")
+            .and_then(|t| parse_utc_ms(&t))
+            .or_else(|| record_time(o)),
+        created_ms: record_time(o),
         user_sid: s("UserID"),
         audit_success: match o.get("EventType").and_then(Value::as_str) {
             Some("AUDIT_SUCCESS") => Some(true),
@@ -90,11 +93,9 @@ pub fn to_win_record(o: &Map<String, Value>) -> (WinRecord, Option<String>) {
     (rec, s("Category"))
 }
 
-fn event_time(o: &Map<String, Value>) -> Option<i64> {
+/// EventTime (the record's creation time in the collector's zone) made UTC.
+fn record_time(o: &Map<String, Value>) -> Option<i64> {
     let s = |k: &str| o.get(k).and_then(Value::as_str);
-    if let Some(ms) = s("UtcTime").and_then(parse_utc_ms) {
-        return Some(ms);
-    }
     if let Some(local) = s("EventTime").and_then(parse_naive) {
         let offset = match (s("EventReceivedTime"), s("@timestamp")) {
             (Some(received), Some(ingested)) => infer_offset_ms(received, ingested),

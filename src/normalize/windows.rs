@@ -18,6 +18,9 @@ pub struct WinRecord {
     pub computer: Option<String>,
     pub record_id: Option<u64>,
     pub time_ms: Option<i64>,
+    /// When the record was written (System/TimeCreated or the source's equivalent),
+    /// used for identity; may differ from `time_ms` (Sysmon's UtcTime).
+    pub created_ms: Option<i64>,
     /// SID of the account that logged the event (System/Security/UserID).
     pub user_sid: Option<String>,
     /// Some(true) for audit success, Some(false) for audit failure.

@@ -1,48 +1,154 @@
-//! Helpers shared by the integration tests.
-#![allow(dead_code, clippy::unwrap_used)]
+//! Loading the built-in pack's rule files the way the tests need them: the `vigil:` block of
+//! Sigma rules and the `[vigil]` table of Elastic rules as `RuleMeta`, and the fixture table.
 
+#![allow(dead_code)]
+
+use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
-use vigil::Workspace;
-use vigil::ingest::pipeline::{ImportOutcome, Silent, import_paths};
+use vigil::model::RuleMeta;
+use vigil::model::rule::{FpCategory, RuleKind, RuleOrigin, Severity, TriageHints};
+use yaml_rust2::{Yaml, YamlLoader};
 
-/// ../shared relative to the crate, else /work/shared; None (with a notice) when absent.
+pub fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 pub fn shared_dir() -> Option<PathBuf> {
-    let candidates = [
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        PathBuf::from("/work/shared"),
-    ];
-    let found = candidates.into_iter().find(|p| p.join("datasets").is_dir());
-    if found.is_none() {
-        eprintln!("notice: ../shared/datasets is absent; skipping this test");
+    let near = crate_dir().join("../shared");
+    [near, PathBuf::from("/work/shared")]
+        .into_iter()
+        .find(|candidate| candidate.is_dir())
+}
+
+pub fn yaml_to_json(y: &Yaml) -> Value {
+    match y {
+        Yaml::Real(s) => s
+            .parse::<f64>()
+            .map(Value::from)
+            .unwrap_or(Value::String(s.clone())),
+        Yaml::Integer(i) => Value::from(*i),
+        Yaml::String(s) => Value::String(s.clone()),
+        Yaml::Boolean(b) => Value::Bool(*b),
+        Yaml::Array(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
+        Yaml::Hash(h) => {
+            let mut m = Map::new();
+            for (k, v) in h {
+                let key = match k {
+                    Yaml::String(s) => s.clone(),
+                    Yaml::Integer(i) => i.to_string(),
+                    other => format!("{other:?}"),
+                };
+                m.insert(key, yaml_to_json(v));
+            }
+            Value::Object(m)
+        }
+        _ => Value::Null,
     }
-    found
 }
 
-pub fn dataset(rel: &str) -> Option<PathBuf> {
-    shared_dir().map(|d| d.join("datasets").join(rel))
+pub struct PackRule {
+    pub path: PathBuf,
+    /// The whole rule document as JSON (Sigma) or TOML converted to JSON (Elastic).
+    pub doc: Value,
+    pub meta: RuleMeta,
 }
 
-pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
+fn rule_files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            rule_files(&p, ext, out);
+        } else if p.extension().is_some_and(|e| e == ext) {
+            out.push(p);
+        }
+    }
+    out.sort();
 }
 
-/// A fresh workspace in a temporary directory (kept alive by the returned guard).
-pub fn temp_workspace() -> (tempfile::TempDir, Workspace) {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open_or_create(&dir.path().join("ws")).unwrap();
-    (dir, ws)
+fn meta_from(
+    id: &str,
+    name: &str,
+    kind: RuleKind,
+    severity: &str,
+    vigil: &Value,
+    path: &Path,
+) -> RuleMeta {
+    let severity = Severity::parse(severity).expect("known severity");
+    let triage: TriageHints =
+        serde_json::from_value(vigil.clone()).expect("vigil block is TriageHints");
+    let false_positives: Vec<FpCategory> =
+        serde_json::from_value(vigil["false_positives"].clone()).expect("false_positives");
+    RuleMeta {
+        id: id.to_string(),
+        name: name.to_string(),
+        description: String::new(),
+        kind,
+        origin: RuleOrigin::BuiltIn(path.to_string_lossy().into_owned()),
+        severity,
+        risk_score: severity.default_risk(),
+        mitre: Vec::new(),
+        guide: vigil["guide"].as_str().map(str::to_string),
+        setup: None,
+        false_positives,
+        tags: Vec::new(),
+        references: Vec::new(),
+        triage,
+    }
 }
 
-pub fn import(ws: &Workspace, paths: &[PathBuf]) -> ImportOutcome {
-    let mut writer = ws.writer().unwrap();
-    import_paths(&mut writer, paths, None, &mut Silent).unwrap()
+pub fn load_pack() -> Vec<PackRule> {
+    let root = crate_dir().join("rules");
+    let mut out = Vec::new();
+    let mut files = Vec::new();
+    rule_files(&root.join("sigma"), "yml", &mut files);
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let docs = YamlLoader::load_from_str(&text).expect("valid YAML");
+        assert_eq!(docs.len(), 1, "{}: one document per file", path.display());
+        let doc = yaml_to_json(&docs[0]);
+        let kind = if doc.get("correlation").is_some() {
+            RuleKind::SigmaCorrelation
+        } else {
+            RuleKind::Sigma
+        };
+        let meta = meta_from(
+            doc["id"].as_str().expect("id"),
+            doc["title"].as_str().expect("title"),
+            kind,
+            doc["level"].as_str().expect("level"),
+            &doc["vigil"],
+            &path,
+        );
+        out.push(PackRule { path, doc, meta });
+    }
+    let mut tomls = Vec::new();
+    rule_files(&root.join("elastic"), "toml", &mut tomls);
+    for path in tomls {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let table: toml::Value = toml::from_str(&text).expect("valid TOML");
+        let doc = serde_json::to_value(&table).expect("TOML as JSON");
+        let mut meta = meta_from(
+            doc["rule"]["rule_id"].as_str().expect("rule_id"),
+            doc["rule"]["name"].as_str().expect("name"),
+            RuleKind::Eql,
+            doc["rule"]["severity"].as_str().expect("severity"),
+            &doc["vigil"],
+            &path,
+        );
+        meta.risk_score = doc["rule"]["risk_score"].as_u64().expect("risk") as u8;
+        out.push(PackRule { path, doc, meta });
+    }
+    out
 }
 
-/// Writes `content` to a file named `name` in `dir`.
-pub fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, content).unwrap();
-    p
+pub fn read_ndjson(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .expect("fixture readable")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("fixture line is JSON"))
+        .collect()
 }
