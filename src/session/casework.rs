@@ -21,26 +21,7 @@ const TREE_WINDOW_MS: i64 = 7 * 24 * 3_600_000;
 /// Nodes whose other-event count is looked up (one count query each).
 const COUNTED_NODES: usize = 300;
 
-/// Quotes a value for the tantivy query syntax.
-pub fn quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
-}
-
-/// RFC 3339 with milliseconds, as range queries on `@timestamp` take it.
-pub fn iso(ms: i64) -> String {
-    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-        .unwrap_or_else(|| "*".into())
-}
+pub use crate::triage::pivot::query::{iso, quote};
 
 /// The event an alert is about: the first matched event that describes a process, else
 /// the first one found.
@@ -213,12 +194,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quoting_escapes_quotes_and_backslashes() {
-        assert_eq!(quote(r#"CORP\bob "x""#), r#""CORP\\bob \"x\"""#);
-    }
-
-    #[test]
-    fn iso_is_rfc3339_with_millis() {
+    fn range_bounds_are_rfc3339() {
         assert_eq!(iso(1_600_000_000_123), "2020-09-13T12:26:40.123Z");
+        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
     }
 }
