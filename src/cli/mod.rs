@@ -5,13 +5,17 @@
 //! Exit statuses: 0 success; 1 error; 2 usage error (clap); 3 import finished
 //! but some records or files were rejected; 4 nothing could be imported.
 
+pub mod alert_cmd;
+pub mod alert_show;
 pub mod alerts_cmd;
+pub mod analyst;
 pub mod detect_cmd;
 pub mod import_cmd;
 pub mod rule_sources;
 pub mod rules_cmd;
 pub mod search_cmd;
 pub mod stats_cmd;
+pub mod triage_ctx;
 
 use crate::error::Result;
 use clap::{Parser, Subcommand};
@@ -56,6 +60,9 @@ pub enum Command {
     Detect(detect_cmd::DetectArgs),
     /// List alerts with the analyst's decisions (`--json`: one alert per line).
     Alerts(alerts_cmd::AlertsArgs),
+    /// Show one alert (id or unique prefix) with its checklist, decision, comments, audit
+    /// trail and process tree, or change it: `vigil alert ID status|classify|comment|check|uncheck|note ...`.
+    Alert(alert_cmd::AlertArgs),
     /// List loaded rules, or check rule files.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -70,6 +77,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Stats(args) => stats_cmd::run(&workspace, args),
         Command::Detect(args) => detect_cmd::run(&workspace, args),
         Command::Alerts(args) => alerts_cmd::run(&workspace, args),
+        Command::Alert(args) => alert_cmd::run(&workspace, args),
         Command::Rules(cmd) => rules_cmd::run(cmd),
     }
 }
