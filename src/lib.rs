@@ -12,7 +12,12 @@
 //!   tantivy index, and the importer that reads files and maps them to ECS.
 //! - [`cli`]: the `vigil` commands (the only place that prints).
 //! - [`samples`]: the deterministic generator behind `samples/` and the benchmarks.
+//! - [`session`]: a workspace opened for triage (the interface's data source, casework).
+//! - [`app`]: the interface's state, actions and `update` (no terminal code).
+//! - [`ui`]: rendering of the state with ratatui (pure views).
+//! - [`tui`]: the terminal shell: setup/restore, event loop, background worker.
 
+pub mod app;
 pub mod cli;
 pub mod detect;
 pub mod error;
@@ -24,11 +29,14 @@ pub mod normalize;
 pub mod paths;
 pub mod rules;
 pub mod samples;
+pub mod session;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod text;
 pub mod triage;
+pub mod tui;
+pub mod ui;
 pub mod workspace;
 
 pub use error::{Result, VigilError};

@@ -33,6 +33,18 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "vigil").map(|d| d.config_dir().to_path_buf())
 }
 
+/// The analyst's name from `<config>/config.toml` (`analyst = "..."`), if set.
+pub fn configured_analyst() -> Option<String> {
+    let text = std::fs::read_to_string(config_dir()?.join("config.toml")).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    table
+        .get("analyst")?
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
 /// The workspace to use: the explicit choice if any, else the default.
 pub fn resolve_workspace(explicit: Option<PathBuf>) -> Result<PathBuf> {
     match explicit {

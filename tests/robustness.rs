@@ -1,6 +1,8 @@
 //! Bad input never stops an import and never panics: corrupt EVTX samples,
 //! truncated JSON, binary junk, empty files, random bytes.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{fixture, import, temp_workspace, write};

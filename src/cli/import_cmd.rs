@@ -2,7 +2,7 @@
 //! summary on stdout (as JSON with `--json`).
 
 use crate::error::{Result, VigilError};
-use crate::ingest::pipeline::{ImportObserver, import_paths, total_size};
+use crate::ingest::pipeline::{ImportObserver, total_size};
 use crate::ingest::walk::collect_files;
 use crate::workspace::Workspace;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -27,34 +27,20 @@ pub struct ImportArgs {
 
 pub fn run(workspace: &Path, args: ImportArgs) -> Result<i32> {
     let ws = Workspace::open_or_create(workspace)?;
-    let mut writer = ws.writer()?;
     let catalog = if args.no_detect {
         None
     } else {
         Some(args.sources.load()?)
     };
-    let mut evaluator = catalog.as_ref().map(|c| c.evaluator());
     let mut observer = TerminalObserver::new(&args.paths);
-    let outcome = import_paths(
-        &mut writer,
+    let (outcome, recorded) = crate::session::jobs::import_and_detect(
+        &ws,
         &args.paths,
-        evaluator
-            .as_mut()
-            .map(|e| e as &mut dyn crate::rules::api::Evaluator),
+        catalog.as_ref(),
         &mut observer,
+        crate::cli::detect_cmd::now_ms(),
     )?;
     observer.finish();
-    drop(evaluator);
-    drop(writer);
-    let recorded = match &catalog {
-        Some(c) => Some(crate::detect::record_matches(
-            &ws,
-            &c.ready(),
-            &outcome.matches,
-            crate::cli::detect_cmd::now_ms(),
-        )?),
-        None => None,
-    };
     let summary = &outcome.summary;
     if args.json {
         let text = serde_json::to_string(&serde_json::json!({

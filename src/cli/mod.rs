@@ -16,6 +16,7 @@ pub mod rules_cmd;
 pub mod search_cmd;
 pub mod stats_cmd;
 pub mod triage_ctx;
+pub mod tui_cmd;
 
 use crate::error::Result;
 use clap::{Parser, Subcommand};
@@ -33,11 +34,19 @@ pub struct Cli {
     pub workspace: Option<PathBuf>,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// Interface options when no command is given (`vigil` opens the interface).
+    #[command(flatten)]
+    pub ui: tui_cmd::UiArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Import the bundled samples into a demo workspace (once) and open the interface.
+    Demo(tui_cmd::DemoArgs),
+    /// Open the triage interface on the workspace (the same as `vigil` alone).
+    Tui(tui_cmd::UiArgs),
     /// Import EVTX, ECS/Winlogbeat JSON, NXLog JSON, evtx_dump JSON and Defender
     /// records (plain or gzip), from files and folders (recursively).
     ///
@@ -70,8 +79,17 @@ pub enum Command {
 
 /// Runs a parsed command; returns the process exit status.
 pub fn run(cli: Cli) -> Result<i32> {
+    if let Some(Command::Demo(args)) = cli.command {
+        let dir = tui_cmd::demo_dir(cli.workspace)?;
+        return tui_cmd::run_demo(&dir, args);
+    }
     let workspace = crate::paths::resolve_workspace(cli.workspace)?;
-    match cli.command {
+    let Some(command) = cli.command else {
+        return tui_cmd::run_tui(&workspace, &cli.ui);
+    };
+    match command {
+        Command::Demo(_) => Ok(0),
+        Command::Tui(ui) => tui_cmd::run_tui(&workspace, &ui),
         Command::Import(args) => import_cmd::run(&workspace, args),
         Command::Search(args) => search_cmd::run(&workspace, args),
         Command::Stats(args) => stats_cmd::run(&workspace, args),

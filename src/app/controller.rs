@@ -1,0 +1,183 @@
+//! Runs `update` and carries out its effects against a [`TriageSource`], synchronously.
+//!
+//! The terminal loop and the tests both drive the interface through [`Controller`], so a
+//! test that presses keys exercises the same code as an analyst does.
+
+use crate::app::action::{Action, AlertData, Effect};
+use crate::app::input::{action_for_key, help_rows, hints};
+use crate::app::keymap::Keymap;
+use crate::app::keys::KeyPress;
+use crate::app::source::{TriageChange, TriageSource};
+use crate::app::state::AppState;
+use crate::app::update::update;
+use std::collections::HashMap;
+
+pub struct Controller {
+    pub state: AppState,
+    pub source: Box<dyn TriageSource>,
+    pub keymap: Keymap,
+}
+
+/// Every alert with its triage, ready for [`Action::Reloaded`].
+pub fn snapshot(source: &dyn TriageSource) -> Action {
+    let alerts = source.alerts();
+    let triage = alerts
+        .iter()
+        .map(|a| (a.id.clone(), source.triage(&a.id)))
+        .collect();
+    Action::Reloaded { alerts, triage }
+}
+
+fn rules_of(source: &dyn TriageSource, state: &mut AppState) {
+    let mut rules = HashMap::new();
+    for a in &state.alerts {
+        if !rules.contains_key(&a.rule_id)
+            && let Some(r) = source.rule(&a.rule_id)
+        {
+            rules.insert(a.rule_id.clone(), r);
+        }
+    }
+    state.rules = rules;
+}
+
+fn describe(change: &TriageChange, n: usize) -> String {
+    let what = match change {
+        TriageChange::Status(s) => format!("set to {}", crate::app::queue::status_word(*s)),
+        TriageChange::Classify {
+            classification,
+            reason,
+        } => {
+            let c = crate::app::memory::classification_name(*classification);
+            match reason {
+                Some(r) => format!("closed as {c} ({r})"),
+                None => format!("closed as {c}"),
+            }
+        }
+        TriageChange::Comment(_) => "commented".to_string(),
+        TriageChange::Step { done, .. } => {
+            format!("step marked {}", if *done { "done" } else { "to do" })
+        }
+    };
+    format!("{n} alert(s) {what}")
+}
+
+impl Controller {
+    pub fn new(source: Box<dyn TriageSource>, keymap: Keymap, analyst: &str, now_ms: i64) -> Self {
+        let alerts = source.alerts();
+        let triage = alerts
+            .iter()
+            .map(|a| (a.id.clone(), source.triage(&a.id)))
+            .collect();
+        let mut state = AppState::new(alerts, triage, analyst, now_ms);
+        state.help = help_rows(&keymap);
+        state.hints = crate::app::keymap::Context::ALL
+            .into_iter()
+            .map(|c| (c.name(), hints(&keymap, c)))
+            .collect();
+        rules_of(source.as_ref(), &mut state);
+        Controller {
+            state,
+            source,
+            keymap,
+        }
+    }
+
+    /// Feeds one action and runs every effect it causes, until none remain.
+    pub fn dispatch(&mut self, action: Action) {
+        let mut queue = vec![action];
+        while let Some(a) = queue.pop() {
+            for effect in update(&mut self.state, a) {
+                if let Some(next) = self.run(effect) {
+                    queue.push(next);
+                }
+            }
+        }
+    }
+
+    pub fn press(&mut self, key: KeyPress) {
+        let action = action_for_key(&self.state, &self.keymap, key);
+        self.dispatch(action);
+    }
+
+    pub fn press_all(&mut self, keys: &[KeyPress]) {
+        for k in keys {
+            self.press(*k);
+        }
+    }
+
+    fn run(&mut self, effect: Effect) -> Option<Action> {
+        match effect {
+            Effect::Quit => None,
+            Effect::LoadAlert(id) => {
+                let Some(alert) = self.state.alerts.iter().find(|a| a.id == id).cloned() else {
+                    return Some(Action::Error(format!(
+                        "alert '{id}' is no longer in the workspace"
+                    )));
+                };
+                let rule = self.source.rule(&alert.rule_id);
+                let events = alert
+                    .event_ids
+                    .iter()
+                    .filter_map(|e| self.source.event(e))
+                    .collect();
+                let tree = self.source.process_tree(&alert);
+                let checklist = self.source.checklist(&alert);
+                Some(Action::AlertLoaded(Box::new(AlertData {
+                    alert,
+                    rule,
+                    events,
+                    tree,
+                    checklist,
+                })))
+            }
+            Effect::LoadExceptionDraft(id) => {
+                let alert = self.state.alerts.iter().find(|a| a.id == id)?;
+                Some(Action::ExceptionDraftLoaded(Box::new(
+                    self.source.exception_draft(alert),
+                )))
+            }
+            Effect::PreviewException(draft) => Some(Action::ExceptionPreviewed(
+                self.source.preview_exception(&draft),
+            )),
+            Effect::SaveException(draft) => {
+                let analyst = self.state.analyst.clone();
+                let result = self
+                    .source
+                    .save_exception(&draft, &analyst, self.state.now_ms);
+                if result.is_ok() {
+                    update(&mut self.state, snapshot(self.source.as_ref()));
+                }
+                Some(Action::ExceptionSaved(result))
+            }
+            Effect::ExportCaseNotes(ids) => Some(match self.source.export_case_notes(&ids) {
+                Ok(done) => Action::Notice(done),
+                Err(e) => Action::Error(format!("case notes not exported: {e}")),
+            }),
+            Effect::LoadTimeline(q) => Some(Action::TimelineLoaded(self.source.timeline(&q))),
+            Effect::Apply { alert_ids, change } => {
+                let analyst = self.state.analyst.clone();
+                match self
+                    .source
+                    .apply(&alert_ids, &change, &analyst, self.state.now_ms)
+                {
+                    Ok(()) => {
+                        update(&mut self.state, snapshot(self.source.as_ref()));
+                        Some(Action::Notice(describe(&change, alert_ids.len())))
+                    }
+                    Err(e) => Some(Action::Error(format!("not saved: {e}"))),
+                }
+            }
+        }
+    }
+
+    /// Re-reads the source after a background job changed the workspace.
+    pub fn reload(&mut self) {
+        if let Err(e) = self.source.refresh() {
+            self.dispatch(Action::Error(e));
+            return;
+        }
+        let snap = snapshot(self.source.as_ref());
+        self.dispatch(snap);
+        rules_of(self.source.as_ref(), &mut self.state);
+    }
+}

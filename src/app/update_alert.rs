@@ -1,0 +1,343 @@
+//! The alert view: loading an alert, and movement in the detail, tree and timeline panes.
+
+use crate::app::action::{Action, AlertData, Effect};
+use crate::app::cursor::Cursor;
+use crate::app::source::TimelineQuery;
+use crate::app::state::{
+    AlertView, AppState, Message, Mode, Overlay, Pane, Prompt, PromptPurpose, TimelineView,
+    TreeView,
+};
+use crate::model::Event;
+use std::collections::HashSet;
+
+const HOURS_48_MS: i64 = 48 * 3_600_000;
+const NEARBY_LIMIT: usize = 50;
+pub const TIMELINE_LIMIT: usize = 2000;
+/// Half-widths of the timeline window, narrowest first.
+pub const WINDOWS_MS: [i64; 7] = [
+    60_000,
+    300_000,
+    900_000,
+    3_600_000,
+    21_600_000,
+    86_400_000,
+    604_800_000,
+];
+const DEFAULT_WINDOW_MS: i64 = 900_000;
+
+pub fn timeline_query(t: &TimelineView) -> TimelineQuery {
+    TimelineQuery {
+        host: t.host.clone(),
+        from_ms: t.center_ms.saturating_sub(t.half_window_ms),
+        to_ms: t.center_ms.saturating_add(t.half_window_ms),
+        query: t.query.clone(),
+        limit: TIMELINE_LIMIT,
+    }
+}
+
+fn related(s: &AppState, data: &AlertData) -> (Vec<usize>, Vec<usize>) {
+    let a = &data.alert;
+    let events: HashSet<&String> = a.event_ids.iter().collect();
+    let mut same_event = Vec::new();
+    let mut nearby = Vec::new();
+    for (i, other) in s.alerts.iter().enumerate() {
+        if other.id == a.id {
+            continue;
+        }
+        if other.event_ids.iter().any(|e| events.contains(e)) {
+            same_event.push(i);
+        } else if (other.timestamp_ms - a.timestamp_ms).abs() <= HOURS_48_MS
+            && ((a.user.is_some() && other.user == a.user)
+                || (a.host.is_some() && other.host == a.host))
+        {
+            nearby.push(i);
+        }
+    }
+    nearby.sort_by_key(|&i| (s.alerts[i].timestamp_ms, s.alerts[i].id.clone()));
+    nearby.truncate(NEARBY_LIMIT);
+    (same_event, nearby)
+}
+
+pub fn loaded(s: &mut AppState, data: AlertData) -> Vec<Effect> {
+    let (same_event, nearby) = related(s, &data);
+    let (tree, tree_error) = match &data.tree {
+        Ok(t) => {
+            let mut tv = TreeView {
+                tree: t.clone(),
+                ..TreeView::default()
+            };
+            tv.rows = crate::app::tree_rows::flatten(&tv);
+            let focus = tv
+                .rows
+                .iter()
+                .position(|r| r.node == tv.tree.focus)
+                .unwrap_or(0);
+            let (len, page) = (tv.rows.len(), s.page_rows());
+            tv.cursor.set(focus, len, page);
+            (Some(tv), None)
+        }
+        Err(e) => (None, Some(e.clone())),
+    };
+    let timeline = TimelineView {
+        host: data.alert.host.clone(),
+        center_ms: data.alert.timestamp_ms,
+        half_window_ms: DEFAULT_WINDOW_MS,
+        loading: true,
+        ..TimelineView::default()
+    };
+    let query = timeline_query(&timeline);
+    s.view = Some(AlertView {
+        data,
+        same_event,
+        nearby,
+        detail: Vec::new(),
+        detail_scroll: 0,
+        tree,
+        tree_error,
+        timeline,
+        step_cursor: 0,
+    });
+    refresh_view(s);
+    s.mode = Mode::Alert;
+    s.pane = Pane::Detail;
+    vec![Effect::LoadTimeline(query)]
+}
+
+/// Rebuilds the detail lines (statuses of related alerts may have changed).
+pub fn refresh_view(s: &mut AppState) {
+    let lines = crate::app::detail::build(s);
+    if let Some(v) = s.view.as_mut() {
+        v.detail = lines;
+    }
+}
+
+pub fn timeline_loaded(s: &mut AppState, result: Result<Vec<Event>, String>) {
+    let page = s.page_rows();
+    let Some(v) = s.view.as_mut() else { return };
+    let t = &mut v.timeline;
+    t.loading = false;
+    match result {
+        Ok(events) => {
+            t.error = None;
+            let start = events.partition_point(|e| e.timestamp_ms < t.center_ms);
+            t.events = events;
+            t.cursor = Cursor::default();
+            let len = t.events.len();
+            t.cursor.set(start, len, page);
+        }
+        Err(e) => t.error = Some(e),
+    }
+}
+
+fn reload_timeline(s: &mut AppState) -> Vec<Effect> {
+    match s.view.as_mut() {
+        Some(v) => {
+            v.timeline.loading = true;
+            vec![Effect::LoadTimeline(timeline_query(&v.timeline))]
+        }
+        None => Vec::new(),
+    }
+}
+
+fn list_move(c: &mut Cursor, action: &Action, len: usize, page: usize) -> bool {
+    let p = isize::try_from(page).unwrap_or(1);
+    let delta = match action {
+        Action::SelectNext | Action::ScrollDown => 1,
+        Action::SelectPrev | Action::ScrollUp => -1,
+        Action::PageDown => p,
+        Action::PageUp => -p,
+        Action::SelectFirst => isize::MIN / 2,
+        Action::SelectLast => isize::MAX / 2,
+        Action::ClickRow(row) => {
+            if *row < len {
+                c.set(*row, len, page);
+            }
+            return true;
+        }
+        _ => return false,
+    };
+    c.move_by(delta, len, page);
+    true
+}
+
+fn tree_action(s: &mut AppState, action: &Action) -> Vec<Effect> {
+    let page = s.page_rows();
+    let Some(v) = s.view.as_mut() else {
+        return Vec::new();
+    };
+    let Some(tv) = v.tree.as_mut() else {
+        return Vec::new();
+    };
+    if list_move(&mut tv.cursor, action, tv.rows.len(), page) {
+        return Vec::new();
+    }
+    let Some(row) = tv.rows.get(tv.cursor.pos).cloned() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Collapse | Action::Expand | Action::ToggleFold => {
+            let fold = match action {
+                Action::Collapse => true,
+                Action::Expand => false,
+                _ => !row.folded,
+            };
+            if fold && (!row.has_children || row.folded) {
+                // Already folded or a leaf: go to the parent, as file trees do.
+                let parent = tv.tree.nodes.get(row.node).and_then(|n| n.parent);
+                if let Some(p) = parent.and_then(|p| tv.rows.iter().position(|r| r.node == p)) {
+                    let len = tv.rows.len();
+                    tv.cursor.set(p, len, page);
+                }
+                return Vec::new();
+            }
+            if fold {
+                tv.folded.insert(row.node);
+            } else {
+                tv.folded.remove(&row.node);
+            }
+        }
+        Action::ToggleSiblings => tv.show_siblings = !tv.show_siblings,
+        Action::Open => {
+            let node = tv.tree.nodes.get(row.node).cloned().unwrap_or_default();
+            let query = match (&node.event_id, node.pid) {
+                (_, Some(pid)) => format!("process.pid:{pid}"),
+                (Some(id), None) => format!("\"{id}\""),
+                (None, None) => return Vec::new(),
+            };
+            v.timeline.query = query;
+            if let Some(start) = node.start_ms {
+                v.timeline.center_ms = start;
+            }
+            s.pane = Pane::Timeline;
+            return reload_timeline(s);
+        }
+        _ => return Vec::new(),
+    }
+    let keep = row.node;
+    tv.rows = crate::app::tree_rows::flatten(tv);
+    let pos = tv.rows.iter().position(|r| r.node == keep).unwrap_or(0);
+    let len = tv.rows.len();
+    tv.cursor.set(pos, len, page);
+    Vec::new()
+}
+
+fn timeline_action(s: &mut AppState, action: &Action) -> Vec<Effect> {
+    let page = s.page_rows();
+    let Some(v) = s.view.as_mut() else {
+        return Vec::new();
+    };
+    let t = &mut v.timeline;
+    if list_move(&mut t.cursor, action, t.events.len(), page) {
+        return Vec::new();
+    }
+    match action {
+        Action::Open => {
+            if let Some(e) = t.events.get(t.cursor.pos) {
+                s.overlay = Some(Overlay::Record {
+                    title: format!("Event {}", e.id),
+                    lines: crate::app::detail::record_lines(std::slice::from_ref(e)),
+                    scroll: 0,
+                });
+            }
+            Vec::new()
+        }
+        Action::StartFilter => {
+            s.prompt = Some(Prompt {
+                purpose: PromptPurpose::TimelineQuery,
+                text: t.query.clone(),
+                before: t.query.clone(),
+            });
+            Vec::new()
+        }
+        Action::ClearFilter => {
+            t.query.clear();
+            t.center_ms = v.data.alert.timestamp_ms;
+            reload_timeline(s)
+        }
+        Action::WidenWindow | Action::NarrowWindow => {
+            let i = WINDOWS_MS
+                .iter()
+                .position(|&w| w >= t.half_window_ms)
+                .unwrap_or(WINDOWS_MS.len() - 1);
+            let j = if *action == Action::WidenWindow {
+                (i + 1).min(WINDOWS_MS.len() - 1)
+            } else {
+                i.saturating_sub(1)
+            };
+            t.half_window_ms = WINDOWS_MS[j];
+            reload_timeline(s)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn detail_action(s: &mut AppState, action: &Action) -> Vec<Effect> {
+    let page = s.page_rows();
+    let width = s.width;
+    let Some(v) = s.view.as_mut() else {
+        return Vec::new();
+    };
+    let rows = crate::app::wrap::detail_rows(&v.detail, width).len();
+    let max = rows.saturating_sub(page);
+    let p = page;
+    v.detail_scroll = match action {
+        Action::SelectNext | Action::ScrollDown => v.detail_scroll + 1,
+        Action::SelectPrev | Action::ScrollUp => v.detail_scroll.saturating_sub(1),
+        Action::PageDown => v.detail_scroll + p,
+        Action::PageUp => v.detail_scroll.saturating_sub(p),
+        Action::SelectFirst => 0,
+        Action::SelectLast => max,
+        Action::ToggleOriginal | Action::Open => {
+            let lines = crate::app::detail::record_lines(&v.data.events);
+            s.overlay = Some(Overlay::Record {
+                title: format!("Original record(s) of alert {}", v.data.alert.id),
+                lines,
+                scroll: 0,
+            });
+            return Vec::new();
+        }
+        _ => v.detail_scroll,
+    }
+    .min(max);
+    Vec::new()
+}
+
+pub fn handle(s: &mut AppState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Back => {
+            s.mode = Mode::Queue;
+            Vec::new()
+        }
+        Action::NextPane | Action::PrevPane => {
+            let i = Pane::ALL.iter().position(|p| *p == s.pane).unwrap_or(0);
+            let n = Pane::ALL.len();
+            let j = if action == Action::NextPane {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            s.pane = Pane::ALL[j];
+            Vec::new()
+        }
+        other => {
+            let effects = match s.pane {
+                Pane::Detail => detail_action(s, &other),
+                Pane::Checklist => crate::app::update_casework::checklist_action(s, &other),
+                Pane::Tree => tree_action(s, &other),
+                Pane::Timeline => timeline_action(s, &other),
+            };
+            if s.pane == Pane::Tree && s.view.as_ref().is_some_and(|v| v.tree.is_none()) {
+                let reason = s
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.tree_error.clone())
+                    .unwrap_or_default();
+                s.message = Some(Message {
+                    text: format!("no process tree: {reason}"),
+                    is_error: true,
+                });
+            }
+            effects
+        }
+    }
+}

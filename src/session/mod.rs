@@ -1,0 +1,9 @@
+//! A workspace opened for triage: the glue between the index, the alert store, the
+//! analyst's decisions and the triage libraries, used by the interface
+//! ([`source::WorkspaceSource`]) and by the CLI's casework commands ([`casework`]).
+
+pub mod casework;
+pub mod jobs;
+pub mod source;
+
+pub use source::WorkspaceSource;

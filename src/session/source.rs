@@ -1,0 +1,313 @@
+//! The interface's data source over a real workspace: alerts from the alert store, events
+//! from the index, the analyst's decisions from the triage store.
+
+use crate::app::casework::{
+    Checklist, ChecklistStep, ExceptionDraft, ExceptionPreview, GuideLine, GuideLineKind, PivotHit,
+    PivotResults,
+};
+use crate::app::source::{TimelineQuery, TriageChange, TriageSource};
+use crate::detect::AlertStore;
+use crate::index::reader::EventSearcher;
+use crate::model::process::ProcessTree;
+use crate::model::triage::AlertTriage;
+use crate::model::{Alert, Event, RuleMeta};
+use crate::session::casework::{self, build_case, focus_event, guide_with_counts, iso, quote};
+use crate::store::{Change, Store};
+use crate::triage::exceptions::{self, Exception};
+use crate::triage::guide::{LineKind, SpanStyle};
+use crate::workspace::Workspace;
+use std::path::PathBuf;
+
+pub struct WorkspaceSource {
+    ws: Workspace,
+    searcher: EventSearcher,
+    alerts: AlertStore,
+    store: Store,
+    export_dir: PathBuf,
+}
+
+fn text<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+impl WorkspaceSource {
+    pub fn open(ws: Workspace) -> Result<Self, String> {
+        let searcher = ws.searcher().map_err(text)?;
+        let alerts = AlertStore::open(&ws.alerts_dir()).map_err(text)?;
+        let store = Store::open(&ws.state_dir()).map_err(text)?;
+        let export_dir = ws.root().join("case-notes");
+        Ok(Self {
+            ws,
+            searcher,
+            alerts,
+            store,
+            export_dir,
+        })
+    }
+
+    fn all_alerts(&self) -> Vec<Alert> {
+        self.alerts.alerts().into_iter().cloned().collect()
+    }
+
+    fn find(&self, id: &str) -> Result<&Alert, String> {
+        self.alerts
+            .get(id)
+            .ok_or_else(|| format!("no alert with id '{id}' in this workspace"))
+    }
+
+    fn exception_of(&self, d: &ExceptionDraft, by: &str, at_ms: i64) -> Exception {
+        let mut e = Exception {
+            id: String::new(),
+            rule_id: d.rule_id.clone(),
+            host: d.host.clone(),
+            user: d.user.clone(),
+            parent_executable: d.parent_executable.clone(),
+            executable: d.executable.clone(),
+            command_line: d.command_line.clone(),
+            classification: d.classification,
+            reason: d.reason.clone(),
+            comment: d.comment.clone(),
+            expires_ms: d.expires_ms,
+            created_by: by.to_string(),
+            created_ms: at_ms,
+            source_alert: d.source_alert.clone(),
+        };
+        e.id = e.derive_id();
+        e
+    }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl TriageSource for WorkspaceSource {
+    fn alerts(&self) -> Vec<Alert> {
+        self.all_alerts()
+    }
+
+    fn rule(&self, rule_id: &str) -> Option<RuleMeta> {
+        self.alerts.rule(rule_id).cloned()
+    }
+
+    fn event(&self, event_id: &str) -> Option<Event> {
+        self.searcher
+            .get_events(&[event_id])
+            .ok()?
+            .into_iter()
+            .next()
+    }
+
+    fn timeline(&self, q: &TimelineQuery) -> Result<Vec<Event>, String> {
+        let mut parts = Vec::new();
+        if !q.query.trim().is_empty() {
+            parts.push(format!("({})", q.query.trim()));
+        }
+        if let Some(h) = &q.host {
+            parts.push(format!("host.name:{}", quote(h)));
+        }
+        parts.push(format!(
+            "@timestamp:[{} TO {}]",
+            iso(q.from_ms),
+            iso(q.to_ms)
+        ));
+        let mut events = self
+            .searcher
+            .search(&parts.join(" AND "), q.limit)
+            .map_err(text)?;
+        events.reverse();
+        Ok(events)
+    }
+
+    fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
+        casework::process_tree(&self.searcher, alert, &self.all_alerts()).map(|b| b.tree)
+    }
+
+    fn triage(&self, alert_id: &str) -> AlertTriage {
+        self.store.get(alert_id)
+    }
+
+    fn apply(
+        &mut self,
+        alert_ids: &[String],
+        change: &TriageChange,
+        by: &str,
+        at_ms: i64,
+    ) -> Result<(), String> {
+        for id in alert_ids {
+            self.find(id)?;
+        }
+        let change = match change.clone() {
+            TriageChange::Status(s) => Change::SetStatus(s),
+            TriageChange::Classify {
+                classification,
+                reason,
+            } => Change::Classify {
+                classification,
+                reason,
+            },
+            TriageChange::Comment(c) => Change::Comment(c),
+            TriageChange::Step {
+                step_id,
+                done: true,
+                note,
+            } => Change::CheckStep {
+                step: step_id,
+                note,
+            },
+            TriageChange::Step {
+                step_id,
+                done: false,
+                ..
+            } => Change::UncheckStep { step: step_id },
+        };
+        self.store
+            .apply_many(alert_ids, &change, by, at_ms)
+            .map(|_| ())
+            .map_err(text)
+    }
+
+    fn checklist(&self, alert: &Alert) -> Result<Checklist, String> {
+        let rule = self.alerts.rule(&alert.rule_id);
+        let event = focus_event(&self.searcher, alert);
+        let alerts = self.all_alerts();
+        let (guide, counted) =
+            guide_with_counts(&self.searcher, rule, alert, event.as_ref(), &alerts);
+        let lines = guide
+            .lines
+            .iter()
+            .map(|l| {
+                let joined: String = l
+                    .spans
+                    .iter()
+                    .map(|s| match &s.style {
+                        SpanStyle::Embed(_) => format!("[{}]", s.text),
+                        _ => s.text.clone(),
+                    })
+                    .collect();
+                let (kind, depth, text) = match (&l.kind, l.step) {
+                    (LineKind::Item { depth, .. }, Some(i)) => {
+                        (GuideLineKind::Step(i), *depth, joined)
+                    }
+                    (_, Some(i)) => (GuideLineKind::Step(i), 0, joined),
+                    (LineKind::Heading { level }, None) => {
+                        (GuideLineKind::Heading(*level), 0, joined)
+                    }
+                    (LineKind::Item { depth, marker }, None) => {
+                        (GuideLineKind::Text, *depth, format!("{marker} {joined}"))
+                    }
+                    (LineKind::Code { .. }, None) => (GuideLineKind::Code, 0, joined),
+                    (LineKind::Blank, None) => (GuideLineKind::Blank, 0, String::new()),
+                    (LineKind::Rule, None) => (GuideLineKind::Text, 0, "───".into()),
+                    (_, None) => (GuideLineKind::Text, 0, joined),
+                };
+                GuideLine { kind, text, depth }
+            })
+            .collect();
+        let steps = guide
+            .steps
+            .iter()
+            .zip(counted)
+            .map(|(step, pivots)| ChecklistStep {
+                id: step.id.clone(),
+                text: step.text.clone(),
+                pivots: pivots
+                    .into_iter()
+                    .map(|c| PivotHit {
+                        label: c.pivot.label.clone(),
+                        results: match (&c.count, c.pivot.target) {
+                            (Err(_), _) => None,
+                            (Ok(_), crate::triage::pivot::PivotTarget::Alerts) => {
+                                Some(PivotResults::Alerts(c.alert_ids.clone()))
+                            }
+                            (Ok(_), crate::triage::pivot::PivotTarget::Events) => {
+                                c.query.clone().map(|query| PivotResults::Events {
+                                    query,
+                                    from_ms: c.pivot.from_ms,
+                                    to_ms: c.pivot.to_ms,
+                                })
+                            }
+                        },
+                        count: c.count,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Checklist { lines, steps })
+    }
+
+    fn exception_draft(&self, alert: &Alert) -> ExceptionDraft {
+        let event = focus_event(&self.searcher, alert);
+        let triage = self.store.get(&alert.id);
+        let e = Exception::from_alert(alert, event.as_ref(), &triage, "", now_ms());
+        ExceptionDraft {
+            rule_id: e.rule_id,
+            host: e.host,
+            user: e.user,
+            parent_executable: e.parent_executable,
+            executable: e.executable,
+            command_line: e.command_line,
+            classification: e.classification,
+            reason: e.reason,
+            comment: e.comment,
+            expires_ms: e.expires_ms,
+            source_alert: e.source_alert,
+        }
+    }
+
+    fn preview_exception(&self, draft: &ExceptionDraft) -> Result<ExceptionPreview, String> {
+        let now = now_ms();
+        let e = self.exception_of(draft, "", now);
+        e.validate()?;
+        let p = exceptions::preview(&e, &self.all_alerts(), &self.store, now);
+        Ok(ExceptionPreview {
+            open: p.open.len(),
+            past: p.past.len(),
+        })
+    }
+
+    fn save_exception(
+        &mut self,
+        draft: &ExceptionDraft,
+        by: &str,
+        at_ms: i64,
+    ) -> Result<(String, usize), String> {
+        let e = self.exception_of(draft, by, at_ms);
+        e.validate()?;
+        let alerts = self.all_alerts();
+        let closed = exceptions::save(&mut self.store, &e, &alerts, by, at_ms).map_err(text)?;
+        Ok((e.id, closed.len()))
+    }
+
+    fn export_case_notes(&self, alert_ids: &[String]) -> Result<String, String> {
+        std::fs::create_dir_all(&self.export_dir)
+            .map_err(|e| format!("cannot create {}: {e}", self.export_dir.display()))?;
+        let alerts = self.all_alerts();
+        let now = now_ms();
+        for id in alert_ids {
+            let alert = self.find(id)?;
+            let case = build_case(
+                &self.searcher,
+                self.alerts.rule(&alert.rule_id),
+                alert,
+                &self.store.get(id),
+                &alerts,
+                now,
+            );
+            let path = self.export_dir.join(crate::export::file_name(alert, "md"));
+            std::fs::write(&path, crate::export::markdown(&case))
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        Ok(format!(
+            "{} case note(s) in {}",
+            alert_ids.len(),
+            self.export_dir.display()
+        ))
+    }
+
+    fn refresh(&mut self) -> Result<(), String> {
+        self.searcher = self.ws.searcher().map_err(text)?;
+        self.alerts = AlertStore::open(&self.ws.alerts_dir()).map_err(text)?;
+        self.store.refresh().map_err(text)
+    }
+}
