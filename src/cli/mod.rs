@@ -5,13 +5,22 @@
 //! Exit statuses: 0 success; 1 error; 2 usage error (clap); 3 import finished
 //! but some records or files were rejected; 4 nothing could be imported.
 
+pub mod alert_cmd;
+pub mod alert_filter;
+pub mod alert_show;
 pub mod alerts_cmd;
+pub mod analyst;
 pub mod detect_cmd;
+pub mod dispositions_cmd;
+pub mod exception_cmd;
+pub mod export_cmd;
+pub mod hunt_cmd;
 pub mod import_cmd;
 pub mod rule_sources;
 pub mod rules_cmd;
 pub mod search_cmd;
 pub mod stats_cmd;
+pub mod triage_ctx;
 pub mod tui_cmd;
 
 use crate::error::Result;
@@ -65,6 +74,20 @@ pub enum Command {
     Detect(detect_cmd::DetectArgs),
     /// List alerts with the analyst's decisions (`--json`: one alert per line).
     Alerts(alerts_cmd::AlertsArgs),
+    /// Show one alert (id or unique prefix) with its checklist, decision, comments, audit
+    /// trail and process tree, or change it: `vigil alert ID status|classify|comment|check|uncheck|note ...`.
+    Alert(alert_cmd::AlertArgs),
+    /// Exceptions made from false positives: create (with a preview), list, remove.
+    #[command(subcommand)]
+    Exception(exception_cmd::ExceptionCommand),
+    /// Case notes (Markdown or JSON) for alerts: ALERT_ID..., --all or --filter QUERY.
+    Export(export_cmd::ExportArgs),
+    /// Move decisions between workspaces: export to a file, import (merge) from one.
+    #[command(subcommand)]
+    Dispositions(dispositions_cmd::DispositionsCommand),
+    /// Hunting summaries over the alerts (created-users: seed 002's machine count).
+    #[command(subcommand)]
+    Hunt(hunt_cmd::HuntCommand),
     /// List loaded rules, or check rule files.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -88,6 +111,11 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Stats(args) => stats_cmd::run(&workspace, args),
         Command::Detect(args) => detect_cmd::run(&workspace, args),
         Command::Alerts(args) => alerts_cmd::run(&workspace, args),
+        Command::Alert(args) => alert_cmd::run(&workspace, args),
+        Command::Exception(cmd) => exception_cmd::run(&workspace, cmd),
+        Command::Export(args) => export_cmd::run(&workspace, args),
+        Command::Dispositions(cmd) => dispositions_cmd::run(&workspace, cmd),
+        Command::Hunt(cmd) => hunt_cmd::run(&workspace, cmd),
         Command::Rules(cmd) => rules_cmd::run(cmd),
     }
 }
