@@ -5,25 +5,15 @@
 
 use crate::detect::AlertStore;
 use crate::error::{Result, VigilError};
-use crate::export::{Case, CaseInput};
+use crate::export::Case;
 use crate::index::reader::EventSearcher;
 use crate::model::{Alert, Event};
+use crate::session::casework;
 use crate::store::Store;
 use crate::text::visible;
 use crate::triage::guide::{self, Guide};
-use crate::triage::pivot::{self, PivotTarget, query};
-use crate::triage::tree::{self, RenderOptions, TreeOptions};
 use crate::workspace::Workspace;
-use std::collections::BTreeMap;
 use std::path::Path;
-
-/// Process-start events are fetched this long before the alert (ancestors such as
-/// explorer.exe or services start long before the alert) ...
-const TREE_BEFORE_MS: i64 = 72 * 3_600_000;
-/// ... and this long after it (descendants).
-const TREE_AFTER_MS: i64 = 24 * 3_600_000;
-/// At most this many process starts are read for one tree.
-const TREE_EVENT_LIMIT: usize = 10_000;
 
 /// An open workspace with its alerts and triage state.
 pub struct TriageContext {
@@ -75,8 +65,8 @@ impl TriageContext {
             .map(|g| guide::parse(g, None))
     }
 
-    /// Assembles the case for one alert: its first event, checklist with live pivot
-    /// counts, process tree.
+    /// Assembles the case for one alert: its event, checklist with live pivot counts,
+    /// process tree (the same casework the interface shows).
     pub fn case(
         &self,
         searcher: &EventSearcher,
@@ -84,25 +74,15 @@ impl TriageContext {
         all: &[Alert],
         now_ms: i64,
     ) -> Result<Case> {
-        let event = first_event(searcher, alert)?;
-        let guide = self.guide(alert);
-        let counts = event_pivot_counts(searcher, guide.as_ref(), alert, event.as_ref());
-        let process_tree = match &event {
-            Some(ev) => process_tree(searcher, alert, ev)?,
-            None => None,
-        };
         let triage = self.store.get(&alert.id);
-        Ok(Case::build(CaseInput {
+        Ok(casework::build_case(
+            searcher,
+            self.alerts.rule(&alert.rule_id),
             alert,
-            rule: self.alerts.rule(&alert.rule_id),
-            event: event.as_ref(),
-            process_tree,
-            guide: guide.as_ref(),
-            triage: &triage,
-            event_counts: &counts,
-            alerts: all,
+            &triage,
+            all,
             now_ms,
-        }))
+        ))
     }
 }
 
@@ -138,65 +118,9 @@ pub fn find_alert<'a>(alerts: &'a AlertStore, key: &str) -> Result<&'a Alert> {
     }
 }
 
-/// The alert's first matched event, if the index still has it.
+/// The event the alert is about, if the index still has it.
 pub fn first_event(searcher: &EventSearcher, alert: &Alert) -> Result<Option<Event>> {
-    let Some(id) = alert.event_ids.first() else {
-        return Ok(None);
-    };
-    Ok(searcher.get_events(&[id.as_str()])?.into_iter().next())
-}
-
-/// Counts every events pivot of the guide's steps against the index, keyed by query.
-/// A query the index refuses is left uncounted.
-pub fn event_pivot_counts(
-    searcher: &EventSearcher,
-    guide: Option<&Guide>,
-    alert: &Alert,
-    event: Option<&Event>,
-) -> BTreeMap<String, u64> {
-    let mut counts = BTreeMap::new();
-    let Some(guide) = guide else {
-        return counts;
-    };
-    for spec in guide.steps.iter().flat_map(|s| s.pivots.iter()) {
-        let p = pivot::resolve(spec, alert, event);
-        if p.target != PivotTarget::Events {
-            continue;
-        }
-        if let Some(q) = query::events_query(&p)
-            && !counts.contains_key(&q)
-            && let Ok(n) = searcher.count(&q)
-        {
-            counts.insert(q, n as u64);
-        }
-    }
-    counts
-}
-
-/// The process tree around the alert's event, from the process starts of its host in a
-/// window around the alert, as plain text; `None` when the event names no process or the
-/// alert has no host.
-pub fn process_tree(
-    searcher: &EventSearcher,
-    alert: &Alert,
-    focus: &Event,
-) -> Result<Option<String>> {
-    let Some(host) = alert
-        .host
-        .as_deref()
-        .or_else(|| focus.str_field("host.name"))
-    else {
-        return Ok(None);
-    };
-    let from = query::iso(alert.timestamp_ms.saturating_sub(TREE_BEFORE_MS));
-    let to = query::iso(alert.timestamp_ms.saturating_add(TREE_AFTER_MS));
-    let q = format!(
-        "host.name:{} AND event.category:process AND event.type:start AND @timestamp:[{from} TO {to}]",
-        query::quote(host)
-    );
-    let events = searcher.search(&q, TREE_EVENT_LIMIT)?;
-    Ok(tree::build(focus, &events, &TreeOptions::default())
-        .map(|b| tree::render_text(&b, RenderOptions::default())))
+    Ok(casework::focus_event(searcher, alert))
 }
 
 pub fn other(e: impl std::fmt::Display) -> VigilError {
