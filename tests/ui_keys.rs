@@ -370,6 +370,14 @@ fn false_positive_picker_offers_the_rules_categories_suggestion_first() {
         ))
     );
     assert_eq!(t.reason.as_deref(), Some("it-admin"));
+    // Closing one alert as a false positive offers the exception made from it next.
+    let Some(Overlay::Exception(ed)) = &c.state.overlay else {
+        panic!("the exception editor did not open after the false positive")
+    };
+    assert_eq!(ed.draft.source_alert.as_deref(), Some("a05-helpdesk-new"));
+    assert_eq!(ed.draft.reason.as_deref(), Some("it-admin"));
+    keys(&mut c, "<esc>");
+    assert!(c.state.overlay.is_none());
 }
 
 #[test]
@@ -397,6 +405,8 @@ fn free_text_reason_and_comment_on_a_multi_selection() {
         .filter(|t| t.reason.as_deref() == Some("pentest exercise"))
         .count();
     assert_eq!(closed, n);
+    // A multi-selection is not a single pattern: no exception editor is offered.
+    assert!(c.state.overlay.is_none());
 }
 
 #[test]

@@ -91,6 +91,25 @@ fn apply(s: &mut AppState, alert_ids: Vec<String>, change: TriageChange) -> Vec<
     vec![Effect::Apply { alert_ids, change }]
 }
 
+/// Closes alerts as false positives; for a single alert the exception editor opens next,
+/// prefilled from it, so the analyst can suppress its look-alikes (esc skips it).
+fn close_fp(
+    s: &mut AppState,
+    alert_ids: Vec<String>,
+    kind: FalsePositiveKind,
+    reason: String,
+) -> Vec<Effect> {
+    let single = match alert_ids.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    let mut effects = apply(s, alert_ids, fp(kind, reason));
+    if let Some(id) = single {
+        effects.push(Effect::LoadExceptionDraft(id));
+    }
+    effects
+}
+
 fn fp(kind: FalsePositiveKind, reason: String) -> TriageChange {
     TriageChange::Classify {
         classification: Classification::FalsePositive(kind),
@@ -165,7 +184,7 @@ fn submit(s: &mut AppState, prompt: Prompt) -> Vec<Effect> {
             apply(s, alert_ids, TriageChange::Comment(text))
         }
         PromptPurpose::FpReason { kind, alert_ids } if !text.is_empty() => {
-            apply(s, alert_ids, fp(kind, text))
+            close_fp(s, alert_ids, kind, text)
         }
         PromptPurpose::Comment { .. } | PromptPurpose::FpReason { .. } => {
             s.message = Some(Message {
@@ -234,7 +253,7 @@ pub fn overlay(s: &mut AppState, action: Action) -> Vec<Effect> {
                         });
                         return Vec::new();
                     }
-                    return apply(s, ids, fp(kind, value));
+                    return close_fp(s, ids, kind, value);
                 }
                 Action::ClickRow(row) if row < len => p.cursor.set(row, len, page),
                 Action::SelectNext | Action::ScrollDown => p.cursor.move_by(1, len, page),
