@@ -64,8 +64,8 @@ pub enum Command {
     /// Examples: `process.name:net.exe AND host.name:WORKSTATION6`,
     /// `@timestamp:[2020-09-14T00:00:00Z TO 2020-09-15T00:00:00Z]`,
     /// `process.command_line:"user /add"`, `rule.id:RULE_ID`.
-    /// Keyword fields match whole values case-insensitively; command lines,
-    /// `message` and PowerShell script blocks are full-text.
+    /// Keyword fields match whole values case-insensitively; command lines and
+    /// PowerShell script blocks are full-text.
     Search(search_cmd::SearchArgs),
     /// Events per source format, channel, event code and host, and the time range.
     Stats(stats_cmd::StatsArgs),

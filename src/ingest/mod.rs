@@ -124,7 +124,10 @@ pub fn read_file(
     let complete = head.len() < PEEK_BYTES;
     match detect::detect(head, complete) {
         Detected::Evtx => {
+            // The EVTX parser reads the file again from the start: do not count the peek twice.
+            let peeked = head.len() as u64;
             drop(reader);
+            counter.fetch_sub(peeked, std::sync::atomic::Ordering::Relaxed);
             evtx_file::read_evtx(open()?, counter, sink).map_err(FileRejected)?;
             Ok(Container::Evtx)
         }

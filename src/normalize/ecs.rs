@@ -41,7 +41,7 @@ pub fn normalize(doc: &mut Value) -> Result<i64, String> {
     }
     if fields::get(doc, "winlog").is_some() {
         let rec = win_record(doc, ts);
-        let derived = to_ecs(&rec);
+        let derived = to_ecs(rec);
         fill_missing(doc, derived);
     }
     Ok(ts)
@@ -89,16 +89,25 @@ fn win_record(doc: &Value, ts: i64) -> WinRecord {
 /// `{"process.name": "x"}` -> `{"process": {"name": "x"}}`, recursively, except
 /// inside `winlog.event_data` whose field names are kept as the source wrote them.
 pub fn expand_dotted_keys(doc: &mut Value) {
-    expand(doc, "");
+    expand(doc, Level::Root);
 }
 
 fn is_dotted(k: &str) -> bool {
     k.contains('.') && !k.starts_with('.') && !k.ends_with('.') && !k.contains("..")
 }
 
-fn expand(v: &mut Value, path: &str) {
+/// Where `expand` is in the document: only `winlog.event_data` must be left alone.
+#[derive(Clone, Copy, PartialEq)]
+enum Level {
+    Root,
+    Winlog,
+    EventData,
+    Other,
+}
+
+fn expand(v: &mut Value, level: Level) {
     let Value::Object(map) = v else { return };
-    if path == "winlog.event_data" {
+    if level == Level::EventData {
         return;
     }
     if map.keys().any(|k| is_dotted(k)) {
@@ -110,12 +119,14 @@ fn expand(v: &mut Value, path: &str) {
         }
     }
     for (k, child) in map.iter_mut() {
-        let p = if path.is_empty() {
-            k.clone()
-        } else {
-            format!("{path}.{k}")
+        let next = match (level, k.as_str()) {
+            (Level::Root, "winlog") => Level::Winlog,
+            (Level::Winlog, "event_data") => Level::EventData,
+            _ => Level::Other,
         };
-        expand(child, &p);
+        if child.is_object() {
+            expand(child, next);
+        }
     }
 }
 

@@ -67,7 +67,7 @@ pub fn normalize(raw: RawRecord<'_>, source_path: &str) -> Result<(Event, Source
                 .and_then(Value::as_object)
                 .ok_or("the EVTX record has no Event element")?;
             let rec = evtx_json::to_win_record(event);
-            let (mut doc, ts, id) = windows_event(&rec, text, "evtx");
+            let (mut doc, ts, id) = windows_event(rec, text, "evtx");
             let ts = match ts {
                 Some(ts) => ts,
                 None => {
@@ -105,13 +105,13 @@ fn json_event(
         && event.contains_key("System")
     {
         let rec = evtx_json::to_win_record(event);
-        let (doc, ts, id) = windows_event(&rec, text, "evtx_json");
+        let (doc, ts, id) = windows_event(rec, text, "evtx_json");
         let ts = ts.ok_or("no System/TimeCreated/SystemTime: the event time is unknown")?;
         return Ok((doc, ts, id, SourceFormat::EvtxJson));
     }
     if nxlog::looks_like(&obj) {
         let (rec, category) = nxlog::to_win_record(&obj);
-        let (mut doc, ts, id) = windows_event(&rec, text, "nxlog");
+        let (mut doc, ts, id) = windows_event(rec, text, "nxlog");
         let ts = ts.ok_or("no EventTime, UtcTime or @timestamp: the event time is unknown")?;
         if fields::get(&doc, "event.action").is_none()
             && let Some(c) = category
@@ -140,15 +140,15 @@ fn json_event(
 }
 
 /// ECS of a Windows record, its time if known, and its identity.
-fn windows_event(rec: &windows::WinRecord, text: &str, kind: &str) -> (Value, Option<i64>, String) {
-    let doc = windows::to_ecs(rec);
+fn windows_event(rec: windows::WinRecord, text: &str, kind: &str) -> (Value, Option<i64>, String) {
     let id = match (&rec.computer, &rec.channel, rec.record_id) {
         (Some(computer), Some(channel), Some(record)) => {
             identity::windows_id(computer, channel, record, rec.created_ms)
         }
         _ => identity::content_id(kind, text.as_bytes()),
     };
-    (doc, rec.time_ms, id)
+    let ts = rec.time_ms;
+    (windows::to_ecs(rec), ts, id)
 }
 
 /// Winlogbeat documents carry the same identity as the EVTX record they came from

@@ -79,7 +79,7 @@ impl WinRecord {
 }
 
 /// Builds the ECS document of a Windows record (without `vigil.*`).
-pub fn to_ecs(rec: &WinRecord) -> Value {
+pub fn to_ecs(mut rec: WinRecord) -> Value {
     let mut doc = json!({});
     if let Some(ms) = rec.time_ms {
         put(&mut doc, "@timestamp", time::format_ms(ms));
@@ -119,33 +119,30 @@ pub fn to_ecs(rec: &WinRecord) -> Value {
     put(&mut doc, "host.os.type", "windows");
     put(&mut doc, "host.os.family", "windows");
     put_str(&mut doc, "message", rec.message.as_deref());
-    if !rec.data.is_empty() {
-        put(
-            &mut doc,
-            "winlog.event_data",
-            Value::Object(rec.data.clone()),
-        );
-    }
-    subject_user(&mut doc, &rec.data);
+    let data = std::mem::take(&mut rec.data);
+    subject_user(&mut doc, &data);
     if let Some(id) = rec.event_id {
         match rec.family() {
-            Family::Sysmon => sysmon::map(&mut doc, id, &rec.data),
+            Family::Sysmon => sysmon::map(&mut doc, id, &data),
             Family::Security => {
                 if id == 4688 {
-                    winproc::map_4688(&mut doc, &rec.data);
+                    winproc::map_4688(&mut doc, &data);
                 } else {
-                    iam::map(&mut doc, id, &rec.data);
+                    iam::map(&mut doc, id, &data);
                 }
             }
             Family::PowerShell => {
                 put_str(
                     &mut doc,
                     "powershell.file.script_block_text",
-                    ed(&rec.data, "ScriptBlockText"),
+                    ed(&data, "ScriptBlockText"),
                 );
             }
             _ => {}
         }
+    }
+    if !data.is_empty() {
+        put(&mut doc, "winlog.event_data", Value::Object(data));
     }
     doc
 }
@@ -195,7 +192,7 @@ mod tests {
             audit_success: Some(true),
             ..Default::default()
         };
-        let d = to_ecs(&rec);
+        let d = to_ecs(rec);
         assert_eq!(d["event"]["code"], "4624");
         assert_eq!(d["event"]["module"], "security");
         assert_eq!(d["event"]["outcome"], "success");
