@@ -136,6 +136,7 @@ pub fn for_each_element(
         inner: reader,
         line: 1,
         capture: None,
+        ended_in_array: false,
     };
     loop {
         r.skip_ws()?;
@@ -165,6 +166,8 @@ struct Tracked<'r> {
     line: u64,
     /// The bytes of the current top-level object, while it may still be a plain record.
     capture: Option<Vec<u8>>,
+    /// The file ended inside the records array (already reported).
+    ended_in_array: bool,
 }
 
 impl Read for Tracked<'_> {
@@ -288,6 +291,7 @@ impl Tracked<'_> {
         loop {
             self.skip_ws()?;
             match self.peek()? {
+                None if self.ended_in_array => return Ok(Ok(())),
                 None => {
                     return Ok(Err(Syntax(
                         "truncated: the file ends inside the wrapping object".into(),
@@ -330,7 +334,12 @@ impl Tracked<'_> {
     fn elements(&mut self, sink: &mut dyn FnMut(Element<'_>)) -> std::io::Result<()> {
         let offset = self.line - 1;
         let mut index = 0u64;
+        let mut truncated = false;
         json_stream::for_each_record(self, JsonLayout::Array, &mut |piece| {
+            if truncated {
+                // The file ended inside a record: one report says so, not one per level.
+                return;
+            }
             index += 1;
             match piece {
                 Piece::Record { line, bytes } => sink(Element::Record {
@@ -338,13 +347,18 @@ impl Tracked<'_> {
                     index: Some(index),
                     bytes,
                 }),
-                Piece::Bad { line, reason } => sink(Element::Bad {
-                    line: line + offset,
-                    index: Some(index),
-                    reason,
-                }),
+                Piece::Bad { line, reason } => {
+                    truncated = reason.starts_with("truncated");
+                    sink(Element::Bad {
+                        line: line + offset,
+                        index: Some(index),
+                        reason,
+                    })
+                }
             }
-        })
+        })?;
+        self.ended_in_array = truncated;
+        Ok(())
     }
 
     /// Reads a key string (keys are short; longer ones are refused).

@@ -62,9 +62,8 @@ pub fn normalize(o: &Map<String, Value>, raw: &str) -> Result<Normalized, String
     let actor = text(d, "UserId").or_else(|| text(o, "UserIds"));
     put_str(&mut doc, "user.name", actor);
     put_str(&mut doc, "user.id", text(d, "UserKey"));
-    if let Some((_, domain)) = actor.and_then(|a| a.split_once('@')) {
-        put_str(&mut doc, "user.domain", Some(domain));
-    }
+    // A UPN stays whole in user.name (alerts show `domain\name` when user.domain is set).
+    put_str(&mut doc, "user.email", actor.filter(|a| a.contains('@')));
     let target = if directory && !logon {
         target_user(d)
     } else {
