@@ -9,6 +9,7 @@ pub mod auditd_lines;
 pub mod counting;
 pub mod detect;
 pub mod envelope;
+pub mod envelope_peek;
 pub mod evtx_file;
 pub mod json_stream;
 pub mod pipeline;
