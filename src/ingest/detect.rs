@@ -7,6 +7,8 @@ pub enum Detected {
     Evtx,
     Gzip,
     Json(JsonLayout),
+    /// Linux audit daemon text log lines.
+    AuditdText,
     Unrecognised(String),
 }
 
@@ -19,6 +21,9 @@ pub enum JsonLayout {
     Array,
     /// Values one after another, possibly pretty-printed over many lines.
     Stream,
+    /// Objects wrapping their records in an array (`{"Records":[...]}`), see
+    /// [`super::envelope`].
+    Envelope,
 }
 
 const EVTX_MAGIC: &[u8] = b"ElfFile\0";
@@ -44,6 +49,7 @@ pub fn detect(head: &[u8], complete: bool) -> Detected {
     let text = &text[start..];
     match text[0] {
         b'[' => Detected::Json(JsonLayout::Array),
+        b'{' if super::envelope::looks_like_envelope(text) => Detected::Json(JsonLayout::Envelope),
         b'{' => {
             let line_end = memchr::memchr(b'\n', text);
             let first_line = match line_end {
@@ -59,6 +65,7 @@ pub fn detect(head: &[u8], complete: bool) -> Detected {
                 Detected::Json(JsonLayout::Stream)
             }
         }
+        _ if super::auditd_lines::looks_like_auditd(text) => Detected::AuditdText,
         _ => Detected::Unrecognised(describe_unknown(text)),
     }
 }

@@ -26,7 +26,8 @@ pub fn for_each_record(
 ) -> std::io::Result<()> {
     match layout {
         JsonLayout::Lines => for_each_line(reader, sink),
-        JsonLayout::Array | JsonLayout::Stream => {
+        // Envelopes are read by `envelope`; as a fallback they are whole values.
+        JsonLayout::Array | JsonLayout::Stream | JsonLayout::Envelope => {
             let mut s = Scanner {
                 reader,
                 line: 1,

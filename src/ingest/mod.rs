@@ -5,8 +5,11 @@
 //! continue. Normalization to ECS happens in [`crate::normalize`]; the import
 //! pipeline that ties reading, normalizing and indexing together is [`pipeline`].
 
+pub mod auditd_lines;
 pub mod counting;
 pub mod detect;
+pub mod envelope;
+pub mod envelope_peek;
 pub mod evtx_file;
 pub mod json_stream;
 pub mod pipeline;
@@ -31,6 +34,8 @@ pub enum Location {
     Record(u64),
     /// EVTX chunk number (a whole chunk could not be read).
     Chunk(u64),
+    /// The `index`-th record (1-based) of a wrapping array, which starts at `line`.
+    Element { line: u64, index: u64 },
     /// N-th item read, when nothing better is known.
     Ordinal(u64),
     /// After the last record that could be read (the rest of the file is unreadable).
@@ -44,6 +49,7 @@ impl Location {
             Location::Line(l) => format!("{path}:{l}"),
             Location::Record(r) => format!("{path}: record {r}"),
             Location::Chunk(c) => format!("{path}: chunk {c}"),
+            Location::Element { line, index } => format!("{path}:{line}: record {index}"),
             Location::Ordinal(n) => format!("{path}: item {n}"),
             Location::Trailer => format!("{path}: after the last readable record"),
         }
@@ -55,6 +61,8 @@ impl Location {
 pub enum RawKind {
     /// A JSON record from a text file (possibly gzip-compressed).
     Json,
+    /// One line of a Linux audit log (`value` is an empty object; `text` is the line).
+    AuditdLine,
     /// An EVTX record rendered as JSON by the `evtx` crate.
     Evtx {
         header_time_ms: i64,
@@ -83,6 +91,8 @@ pub enum Container {
     Evtx,
     Json(JsonLayout),
     GzipJson(JsonLayout),
+    AuditdText,
+    GzipAuditdText,
 }
 
 impl fmt::Display for Container {
@@ -91,11 +101,14 @@ impl fmt::Display for Container {
             JsonLayout::Lines => "JSON lines",
             JsonLayout::Array => "JSON array",
             JsonLayout::Stream => "JSON",
+            JsonLayout::Envelope => "JSON records array",
         };
         match self {
             Container::Evtx => write!(f, "EVTX"),
             Container::Json(l) => write!(f, "{}", layout(l)),
             Container::GzipJson(l) => write!(f, "gzip {}", layout(l)),
+            Container::AuditdText => write!(f, "auditd log"),
+            Container::GzipAuditdText => write!(f, "gzip auditd log"),
         }
     }
 }
@@ -135,6 +148,10 @@ pub fn read_file(
             read_json(&mut reader, layout, sink)?;
             Ok(Container::Json(layout))
         }
+        Detected::AuditdText => {
+            auditd_lines::read(&mut reader, sink)?;
+            Ok(Container::AuditdText)
+        }
         Detected::Gzip => {
             let decoder = flate2::read::MultiGzDecoder::new(reader);
             let mut inner = BufReader::with_capacity(PEEK_BYTES, decoder);
@@ -145,6 +162,10 @@ pub fn read_file(
                 Detected::Json(layout) => {
                     read_json(&mut inner, layout, sink)?;
                     Ok(Container::GzipJson(layout))
+                }
+                Detected::AuditdText => {
+                    auditd_lines::read(&mut inner, sink)?;
+                    Ok(Container::GzipAuditdText)
                 }
                 Detected::Evtx => Err(FileRejected(
                     "gzip-compressed EVTX is not supported; decompress it first (gunzip)".into(),
@@ -164,41 +185,68 @@ fn read_json(
     layout: JsonLayout,
     sink: &mut dyn FnMut(ReadItem<'_>),
 ) -> Result<(), FileRejected> {
-    json_stream::for_each_record(reader, layout, &mut |piece| match piece {
-        json_stream::Piece::Bad { line, reason } => sink(ReadItem::Bad {
-            location: Location::Line(line),
-            reason,
-        }),
-        json_stream::Piece::Record { line, bytes } => {
-            let location = Location::Line(line);
-            let text = match std::str::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    return sink(ReadItem::Bad {
-                        location,
-                        reason: format!("not valid UTF-8 text: {e}"),
-                    });
-                }
-            };
-            match serde_json::from_str::<Value>(text) {
-                Ok(value) => sink(ReadItem::Record(RawRecord {
-                    kind: RawKind::Json,
-                    text,
-                    value,
-                    location,
-                })),
-                Err(e) => sink(ReadItem::Bad {
-                    location,
-                    reason: format!("malformed JSON: {e}"),
-                }),
+    let read = if layout == JsonLayout::Envelope {
+        envelope::for_each_element(reader, &mut |element| match element {
+            envelope::Element::Record { line, index, bytes } => {
+                emit_json(element_location(line, index), bytes, sink)
             }
-        }
-    })
-    .or_else(|e| {
+            envelope::Element::Bad {
+                line,
+                index,
+                reason,
+            } => sink(ReadItem::Bad {
+                location: element_location(line, index),
+                reason,
+            }),
+        })
+    } else {
+        json_stream::for_each_record(reader, layout, &mut |piece| match piece {
+            json_stream::Piece::Bad { line, reason } => sink(ReadItem::Bad {
+                location: Location::Line(line),
+                reason,
+            }),
+            json_stream::Piece::Record { line, bytes } => {
+                emit_json(Location::Line(line), bytes, sink)
+            }
+        })
+    };
+    read.or_else(|e| {
         sink(ReadItem::Bad {
             location: Location::Trailer,
             reason: format!("read error, the rest of the file is skipped: {e}"),
         });
         Ok(())
     })
+}
+
+fn element_location(line: u64, index: Option<u64>) -> Location {
+    match index {
+        Some(index) => Location::Element { line, index },
+        None => Location::Line(line),
+    }
+}
+
+/// Parses one JSON record cut out of a text file and hands it to `sink`.
+fn emit_json(location: Location, bytes: &[u8], sink: &mut dyn FnMut(ReadItem<'_>)) {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return sink(ReadItem::Bad {
+                location,
+                reason: format!("not valid UTF-8 text: {e}"),
+            });
+        }
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => sink(ReadItem::Record(RawRecord {
+            kind: RawKind::Json,
+            text,
+            value,
+            location,
+        })),
+        Err(e) => sink(ReadItem::Bad {
+            location,
+            reason: format!("malformed JSON: {e}"),
+        }),
+    }
 }

@@ -5,12 +5,18 @@
 //! advanced-hunting rows, or ECS documents. The whole mapping is documented in
 //! docs/field-mapping.md.
 
+pub mod auditd;
+pub mod auditd_parse;
+pub mod cloud;
+pub mod cloudtrail;
 pub mod cmdline;
 pub mod defender;
 pub mod ecs;
+pub mod entra;
 pub mod evtx_json;
 pub mod iam;
 pub mod identity;
+pub mod m365;
 pub mod nxlog;
 pub mod sysmon;
 pub mod time;
@@ -31,6 +37,10 @@ pub enum SourceFormat {
     Nxlog,
     Ecs,
     Defender,
+    CloudTrail,
+    EntraAudit,
+    M365Audit,
+    Auditd,
 }
 
 impl SourceFormat {
@@ -41,6 +51,10 @@ impl SourceFormat {
             SourceFormat::Nxlog => "nxlog",
             SourceFormat::Ecs => "ecs",
             SourceFormat::Defender => "defender",
+            SourceFormat::CloudTrail => "cloudtrail",
+            SourceFormat::EntraAudit => "entra_audit",
+            SourceFormat::M365Audit => "m365_audit",
+            SourceFormat::Auditd => "auditd",
         }
     }
 }
@@ -83,6 +97,10 @@ pub fn normalize(raw: RawRecord<'_>, source_path: &str) -> Result<(Event, Source
             (doc, ts, id, SourceFormat::Evtx)
         }
         RawKind::Json => json_event(obj, text)?,
+        RawKind::AuditdLine => {
+            let (doc, ts, id) = auditd::normalize_line(text)?;
+            (doc, ts, id, SourceFormat::Auditd)
+        }
     };
     put(&mut doc, "vigil.source.format", format.as_str());
     put(&mut doc, "vigil.source.path", source_path);
@@ -120,6 +138,9 @@ fn json_event(
         }
         return Ok((doc, ts, id, SourceFormat::Nxlog));
     }
+    if let Some(cloud_record) = cloud::normalize(&obj, text) {
+        return cloud_record;
+    }
     if defender::looks_like(&obj) {
         let (doc, ts, id) = defender::normalize(&obj)?;
         return Ok((doc, ts, id, SourceFormat::Defender));
@@ -133,8 +154,10 @@ fn json_event(
     }
     Err(
         "unrecognised record: expected an ECS document (@timestamp), NXLog Windows JSON \
-         (EventID + Channel), evtx_dump JSON ({\"Event\":{\"System\":...}}) or a Defender \
-         advanced-hunting record"
+         (EventID + Channel), evtx_dump JSON ({\"Event\":{\"System\":...}}), a Defender \
+         advanced-hunting record, a CloudTrail record (eventSource + eventName), an Entra ID \
+         audit record (activityDisplayName) or a Microsoft 365 audit record (CreationTime + \
+         Operation)"
             .to_string(),
     )
 }
