@@ -2,6 +2,7 @@
 //! compiling detections with full modifier semantics, mapping Sigma fields onto
 //! vigil's stored documents, and evaluating everything through one [`SigmaRuleSet`].
 
+mod codes;
 mod compile;
 mod condition;
 mod correlation;

@@ -4,6 +4,7 @@
 //! filters to their target rules, and indexes rules for dispatch and the prefilter.
 //! Evaluation touches only the rules an event's logsource selects.
 
+use super::codes;
 use super::compile::{self, CompiledDetection};
 use super::correlation::{self, Candidate, CorrelationSpec};
 use super::dispatch::{self, Dispatch, Prefilter};
@@ -222,7 +223,8 @@ impl SigmaRuleSet {
             d.required = req;
         }
         for (i, d) in self.detections.iter().enumerate() {
-            self.dispatch.add(i, &d.compiled.guard);
+            let codes = codes::required_codes(&d.compiled.detection);
+            self.dispatch.add(i, &d.compiled.guard, codes.as_deref());
         }
     }
 
