@@ -17,6 +17,7 @@ mod matcher;
 mod meta;
 mod mitre;
 mod modifiers;
+mod path_cache;
 mod ruleset;
 mod values;
 mod yaml;

@@ -13,6 +13,7 @@ use super::fieldmap::{self, FieldRef};
 use super::load::{DetectionRule, LoadResult, LoadedFilter, LoadedRule, RuleBody};
 use super::logsource::{DocFacts, LogSource};
 use super::matcher::scalar_str;
+use super::path_cache::PathCache;
 use crate::model::{Event, RuleMeta};
 use crate::rules::api::{CompiledRuleSet, Diagnostic, Evaluator, RuleMatch, RuleStatus};
 use std::collections::{BTreeMap, HashMap};
@@ -340,12 +341,12 @@ fn first_text(found: Option<Found>) -> Option<String> {
     }
 }
 
-impl SigmaEvaluator<'_> {
+impl<'s> SigmaEvaluator<'s> {
     fn run_rule(
         &mut self,
         d: usize,
         event: &Event,
-        ctx: &EventCtx,
+        ctx: &EventCtx<'s, '_>,
         scanned: &mut bool,
         out: &mut Vec<RuleMatch>,
     ) {
@@ -407,6 +408,7 @@ impl Evaluator for SigmaEvaluator<'_> {
         let ctx = EventCtx {
             doc: &event.doc,
             source: fieldmap::source_kind(&event.doc, facts.channel, facts.code),
+            paths: PathCache::new(&event.doc),
         };
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
