@@ -1,18 +1,25 @@
 //! Logsource dispatch and the shared literal prefilter.
 //!
 //! Rules are indexed by the keys their guards name (channel and event code, ECS
-//! category, or "generic"), so an event only reaches the rules that could select it.
+//! category, module, operating system), so an event only reaches the rules that could
+//! select it.
 //! One aho-corasick automaton holds every rule's required literals; a single scan of
 //! the event's strings tells which rules can still match.
 
-use super::logsource::{Clause, DocFacts, Guard};
+use super::logsource::{Clause, DocFacts, Guard, module_aliases};
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde_json::Value;
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]
 struct ChannelBucket {
+    /// By the codes the logsource names (matched against [`DocFacts::code`]).
     by_code: HashMap<u32, Vec<usize>>,
+    /// Rules selecting the whole channel whose detection pins `EventID` down, by those
+    /// codes (matched against [`DocFacts::event_id`]).
+    by_detection_code: HashMap<u32, Vec<usize>>,
+    /// The same rules, for events whose `EventID` is not a plain number.
+    detection_code_unknown: Vec<usize>,
     any_code: Vec<usize>,
 }
 
@@ -22,12 +29,19 @@ pub struct Dispatch {
     channels: HashMap<String, ChannelBucket>,
     /// ECS category (lowercase) -> rules whose guard has an ECS clause on it.
     categories: HashMap<String, Vec<usize>>,
-    /// Rules whose guards need a full check on every event.
-    generic: Vec<usize>,
+    /// Rules selecting any Windows document (any channel).
+    any_windows: Vec<usize>,
+    /// `event.module` name or `event.dataset` head (lowercase) -> rules with a Module
+    /// clause accepting it (the dataset part is left to the guard check).
+    modules: HashMap<String, Vec<usize>>,
+    /// `host.os.type` (lowercase) -> rules with an Os clause on it.
+    oses: HashMap<String, Vec<usize>>,
 }
 
 impl Dispatch {
-    pub fn add(&mut self, rule: usize, guard: &Guard) {
+    /// Indexes a rule by its guard; `detection_codes` are the event codes its detection
+    /// can match (see [`super::codes::required_codes`]), if known.
+    pub fn add(&mut self, rule: usize, guard: &Guard, detection_codes: Option<&[u32]>) {
         for c in &guard.clauses {
             match c {
                 Clause::Win { channel, codes } => {
@@ -36,7 +50,15 @@ impl Dispatch {
                         .entry(channel.to_ascii_lowercase())
                         .or_default();
                     if codes.is_empty() {
-                        b.any_code.push(rule);
+                        match detection_codes {
+                            Some(dc) => {
+                                for code in dc {
+                                    b.by_detection_code.entry(*code).or_default().push(rule);
+                                }
+                                b.detection_code_unknown.push(rule);
+                            }
+                            None => b.any_code.push(rule),
+                        }
                     } else {
                         for code in codes {
                             b.by_code.entry(*code).or_default().push(rule);
@@ -48,9 +70,21 @@ impl Dispatch {
                     .entry(category.to_ascii_lowercase())
                     .or_default()
                     .push(rule),
-                Clause::AnyWindows | Clause::Module { .. } | Clause::Os(_) => {
-                    self.generic.push(rule)
+                Clause::AnyWindows => self.any_windows.push(rule),
+                Clause::Module { module, .. } => {
+                    let lower = module.to_ascii_lowercase();
+                    for alias in module_aliases(&lower.as_str()) {
+                        self.modules
+                            .entry(alias.to_ascii_lowercase())
+                            .or_default()
+                            .push(rule);
+                    }
                 }
+                Clause::Os(os) => self
+                    .oses
+                    .entry(os.to_ascii_lowercase())
+                    .or_default()
+                    .push(rule),
             }
         }
     }
@@ -66,9 +100,18 @@ impl Dispatch {
                 if let Some(list) = f.code.and_then(|c| b.by_code.get(&c)) {
                     out.extend_from_slice(list);
                 }
+                match f.event_id {
+                    Some(c) => {
+                        if let Some(list) = b.by_detection_code.get(&c) {
+                            out.extend_from_slice(list);
+                        }
+                    }
+                    None => out.extend_from_slice(&b.detection_code_unknown),
+                }
                 out.extend_from_slice(&b.any_code);
             }
-        } else if let Some(cats) = crate::model::fields::get(f.doc, "event.category") {
+            out.extend_from_slice(&self.any_windows);
+        } else if let Some(cats) = f.category {
             let mut visit = |v: &Value| {
                 if let Some(s) = v.as_str() {
                     let mut buf = [0u8; 160];
@@ -83,7 +126,30 @@ impl Dispatch {
                 other => visit(other),
             }
         }
-        needs_check.extend_from_slice(&self.generic);
+        if !self.modules.is_empty() {
+            let mut by_key = |key: &str| {
+                let mut buf = [0u8; 160];
+                if let Some(list) = lower_into(key, &mut buf).and_then(|k| self.modules.get(k)) {
+                    needs_check.extend_from_slice(list);
+                }
+            };
+            match f.module {
+                Some(Value::String(s)) => by_key(s),
+                Some(Value::Array(items)) => {
+                    items.iter().filter_map(Value::as_str).for_each(&mut by_key)
+                }
+                _ => {}
+            }
+            if let Some(head) = f.dataset.and_then(|d| d.split('.').next()) {
+                by_key(head);
+            }
+        }
+        if let Some(list) = f.os.and_then(|os| {
+            let mut buf = [0u8; 160];
+            lower_into(os, &mut buf).and_then(|k| self.oses.get(k))
+        }) {
+            needs_check.extend_from_slice(list);
+        }
     }
 }
 

@@ -10,14 +10,16 @@ use super::condition::Cond;
 use super::fieldmap::{DocPath, FieldRef, SourceKind};
 use super::matcher::{parse_number, scalar_str};
 use super::modifiers::{CmpOp, RefKind, ValueTest};
+use super::path_cache::PathCache;
 use crate::model::fields;
 use serde_json::Value;
 use std::borrow::Cow;
 
-/// The document being evaluated and its source kind.
-pub struct EventCtx<'a> {
+/// The document being evaluated, its source kind and its memoized field lookups.
+pub struct EventCtx<'p, 'a> {
     pub doc: &'a Value,
     pub source: SourceKind,
+    pub paths: PathCache<'p, 'a>,
 }
 
 /// A found field value: in the document, or computed.
@@ -26,11 +28,11 @@ pub enum Found<'a> {
     Computed(String),
 }
 
-pub fn matches(det: &CompiledDetection, ctx: &EventCtx) -> bool {
+pub fn matches<'p>(det: &'p CompiledDetection, ctx: &EventCtx<'p, '_>) -> bool {
     eval_cond(&det.cond, det, ctx)
 }
 
-fn eval_cond(c: &Cond, det: &CompiledDetection, ctx: &EventCtx) -> bool {
+fn eval_cond<'p>(c: &'p Cond, det: &'p CompiledDetection, ctx: &EventCtx<'p, '_>) -> bool {
     match c {
         Cond::Ident(i) => det.searches.get(*i).is_some_and(|s| eval_search(s, ctx)),
         Cond::Not(inner) => !eval_cond(inner, det, ctx),
@@ -39,7 +41,7 @@ fn eval_cond(c: &Cond, det: &CompiledDetection, ctx: &EventCtx) -> bool {
     }
 }
 
-fn eval_search(s: &Search, ctx: &EventCtx) -> bool {
+fn eval_search<'p>(s: &'p Search, ctx: &EventCtx<'p, '_>) -> bool {
     match s {
         Search::And(fields) => fields.iter().all(|f| eval_field(f, ctx)),
         Search::Or(items) => items.iter().any(|i| eval_search(i, ctx)),
@@ -47,10 +49,10 @@ fn eval_search(s: &Search, ctx: &EventCtx) -> bool {
 }
 
 /// Resolves a mapped field: the first candidate path present in the document.
-pub fn lookup<'a>(field: &FieldRef, ctx: &EventCtx<'a>) -> Option<Found<'a>> {
+pub fn lookup<'p, 'a>(field: &'p FieldRef, ctx: &EventCtx<'p, 'a>) -> Option<Found<'a>> {
     for p in &field.per_source[ctx.source as usize] {
         let found = match p {
-            DocPath::Path(path) => fields::get(ctx.doc, path).map(Found::Json),
+            DocPath::Path(path) => ctx.paths.get(path).map(Found::Json),
             DocPath::EcsUser => ecs_user(ctx.doc).map(Found::Computed),
             DocPath::SubjectUser => subject_user(ctx.doc).map(Found::Computed),
             DocPath::EcsHashes => ecs_hashes(ctx.doc).map(Found::Computed),
@@ -147,7 +149,7 @@ fn is_null(found: &Option<Found>) -> bool {
     }
 }
 
-fn eval_field(cf: &CompiledField, ctx: &EventCtx) -> bool {
+fn eval_field<'p>(cf: &'p CompiledField, ctx: &EventCtx<'p, '_>) -> bool {
     let Some(field) = &cf.field else {
         return eval_keywords(cf, ctx);
     };
@@ -175,7 +177,12 @@ fn eval_field(cf: &CompiledField, ctx: &EventCtx) -> bool {
     }
 }
 
-fn test_value(t: &ValueTest, found: &Found, other: Option<&FieldRef>, ctx: &EventCtx) -> bool {
+fn test_value<'p>(
+    t: &ValueTest,
+    found: &Found,
+    other: Option<&'p FieldRef>,
+    ctx: &EventCtx<'p, '_>,
+) -> bool {
     match t {
         ValueTest::Str(set) => any_scalar(found, &mut |_, s| set.is_match(s)),
         ValueTest::Regex(re) => any_scalar(found, &mut |_, s| re.is_match(s)),
@@ -223,7 +230,7 @@ fn compare_ref(value: &str, reference: &str, kind: RefKind, cased: bool) -> bool
 }
 
 /// Keyword search over every string (and number) of the document.
-fn eval_keywords(cf: &CompiledField, ctx: &EventCtx) -> bool {
+fn eval_keywords<'p>(cf: &'p CompiledField, ctx: &EventCtx<'p, '_>) -> bool {
     let mut pass = cf.test.tests.iter().map(|t| {
         any_deep(ctx.doc, &mut |v, _| {
             test_value(t, &Found::Json(v), None, ctx)

@@ -289,7 +289,16 @@ pub fn guard_for(ls: &LogSource) -> Result<Guard, String> {
 pub struct DocFacts<'a> {
     pub channel: Option<&'a str>,
     pub code: Option<u32>,
+    /// The code exactly as a rule's `EventID` test reads it (`event.code`, or
+    /// `winlog.event_id` when absent); `None` when it is not a plain number.
+    pub event_id: Option<u32>,
     pub os: Option<&'a str>,
+    /// `event.category`, `event.type` and `event.module` as stored (string or array),
+    /// looked up once so guards on thousands of rules do not repeat the lookups.
+    pub category: Option<&'a Value>,
+    pub event_type: Option<&'a Value>,
+    pub module: Option<&'a Value>,
+    pub dataset: Option<&'a str>,
     pub doc: &'a Value,
 }
 
@@ -307,23 +316,43 @@ impl<'a> DocFacts<'a> {
                 .and_then(|n| u32::try_from(n).ok())
         });
         let os = crate::model::fields::first_str(doc, "host.os.type");
+        let get = |path: &str| crate::model::fields::get(doc, path);
+        let plain_code = |v: &Value| match v {
+            Value::String(s) => s.trim().parse().ok(),
+            Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+            _ => None,
+        };
+        let event_id = match get("event.code") {
+            Some(v) => plain_code(v),
+            None => get("winlog.event_id").and_then(plain_code),
+        };
+        let dataset = match get("event.dataset") {
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(Value::Array(items)) => items.iter().find_map(Value::as_str),
+            _ => None,
+        };
         Self {
             channel,
             code,
+            event_id,
             os,
+            category: get("event.category"),
+            event_type: get("event.type"),
+            module: get("event.module"),
+            dataset,
             doc,
         }
     }
 }
 
-fn has_value(doc: &Value, path: &str, want: &str) -> bool {
-    let mut hit = false;
-    crate::model::fields::for_each_scalar(doc, path, &mut |v| {
-        if v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(want)) {
-            hit = true;
-        }
-    });
-    hit
+/// Whether a stored value (a string, or an array holding strings) equals `want`,
+/// ignoring ASCII case.
+fn has_value(found: Option<&Value>, want: &str) -> bool {
+    match found {
+        Some(Value::String(s)) => s.eq_ignore_ascii_case(want),
+        Some(Value::Array(items)) => items.iter().any(|i| has_value(Some(i), want)),
+        _ => false,
+    }
 }
 
 impl Clause {
@@ -340,17 +369,17 @@ impl Clause {
                 os,
             } => {
                 f.channel.is_none()
-                    && has_value(f.doc, "event.category", category)
-                    && (types.is_empty() || types.iter().any(|t| has_value(f.doc, "event.type", t)))
+                    && has_value(f.category, category)
+                    && (types.is_empty() || types.iter().any(|t| has_value(f.event_type, t)))
                     && match (os, f.os) {
                         (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
                         _ => true,
                     }
             }
             Clause::Module { module, dataset } => {
-                module_matches(f.doc, module)
+                module_matches(f, module)
                     && dataset.as_ref().is_none_or(|d| {
-                        crate::model::fields::first_str(f.doc, "event.dataset")
+                        f.dataset
                             .is_some_and(|have| have.to_ascii_lowercase().contains(d.as_str()))
                     })
             }
@@ -362,21 +391,24 @@ impl Clause {
 /// Elastic integrations name the product in `event.module` and prefix `event.dataset` with
 /// it (`aws.cloudtrail`); documents from other shippers often carry only one of the two.
 /// Sigma's `m365` product is Elastic's `o365` module.
-fn module_matches(doc: &serde_json::Value, module: &str) -> bool {
-    let single = [module];
-    let aliases: &[&str] = match module {
-        "m365" | "o365" => &["m365", "o365"],
-        "azure" | "entra" | "entra_id" => &["azure", "entra", "entra_id"],
-        _ => &single,
-    };
-    aliases.iter().any(|m| {
-        has_value(doc, "event.module", m)
-            || crate::model::fields::first_str(doc, "event.dataset").is_some_and(|d| {
+fn module_matches(f: &DocFacts, module: &str) -> bool {
+    module_aliases(&module).iter().any(|m| {
+        has_value(f.module, m)
+            || f.dataset.is_some_and(|d| {
                 d.split('.')
                     .next()
                     .is_some_and(|head| head.eq_ignore_ascii_case(m))
             })
     })
+}
+
+/// The `event.module` names (or `event.dataset` heads) a Module clause accepts.
+pub fn module_aliases<'a>(module: &'a &'a str) -> &'a [&'a str] {
+    match *module {
+        "m365" | "o365" => &["m365", "o365"],
+        "azure" | "entra" | "entra_id" => &["azure", "entra", "entra_id"],
+        _ => std::slice::from_ref(module),
+    }
 }
 
 impl Guard {

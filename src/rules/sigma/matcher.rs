@@ -122,6 +122,35 @@ impl StrSet {
     }
 }
 
+impl StrSet {
+    /// The event codes this set can match when it is only a list of plain decimal
+    /// literals (`EventID: 4688` or `[4720, 4732]`); `None` for any other shape.
+    pub fn decimal_codes(&self) -> Option<Vec<u32>> {
+        let plain = !self.match_anything
+            && self.prefix.is_empty()
+            && self.suffix.is_empty()
+            && self.contains.is_none()
+            && self.regex.is_none()
+            && !self.exact.is_empty();
+        if !plain {
+            return None;
+        }
+        let mut codes = Vec::with_capacity(self.exact.len());
+        for e in &self.exact {
+            if e.is_empty() || !e.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            codes.push(e.parse().ok()?);
+        }
+        for n in &self.numbers {
+            codes.push(u32::try_from(*n).ok()?);
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        Some(codes)
+    }
+}
+
 fn eq_bytes(a: &[u8], b: &[u8], cased: bool) -> bool {
     if cased {
         a == b

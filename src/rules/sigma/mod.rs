@@ -2,6 +2,7 @@
 //! compiling detections with full modifier semantics, mapping Sigma fields onto
 //! vigil's stored documents, and evaluating everything through one [`SigmaRuleSet`].
 
+mod codes;
 mod compile;
 mod condition;
 mod correlation;
@@ -16,6 +17,7 @@ mod matcher;
 mod meta;
 mod mitre;
 mod modifiers;
+mod path_cache;
 mod ruleset;
 mod values;
 mod yaml;

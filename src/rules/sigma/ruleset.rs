@@ -4,6 +4,7 @@
 //! filters to their target rules, and indexes rules for dispatch and the prefilter.
 //! Evaluation touches only the rules an event's logsource selects.
 
+use super::codes;
 use super::compile::{self, CompiledDetection};
 use super::correlation::{self, Candidate, CorrelationSpec};
 use super::dispatch::{self, Dispatch, Prefilter};
@@ -12,6 +13,7 @@ use super::fieldmap::{self, FieldRef};
 use super::load::{DetectionRule, LoadResult, LoadedFilter, LoadedRule, RuleBody};
 use super::logsource::{DocFacts, LogSource};
 use super::matcher::scalar_str;
+use super::path_cache::PathCache;
 use crate::model::{Event, RuleMeta};
 use crate::rules::api::{CompiledRuleSet, Diagnostic, Evaluator, RuleMatch, RuleStatus};
 use std::collections::{BTreeMap, HashMap};
@@ -222,7 +224,8 @@ impl SigmaRuleSet {
             d.required = req;
         }
         for (i, d) in self.detections.iter().enumerate() {
-            self.dispatch.add(i, &d.compiled.guard);
+            let codes = codes::required_codes(&d.compiled.detection);
+            self.dispatch.add(i, &d.compiled.guard, codes.as_deref());
         }
     }
 
@@ -338,12 +341,12 @@ fn first_text(found: Option<Found>) -> Option<String> {
     }
 }
 
-impl SigmaEvaluator<'_> {
+impl<'s> SigmaEvaluator<'s> {
     fn run_rule(
         &mut self,
         d: usize,
         event: &Event,
-        ctx: &EventCtx,
+        ctx: &EventCtx<'s, '_>,
         scanned: &mut bool,
         out: &mut Vec<RuleMatch>,
     ) {
@@ -405,6 +408,7 @@ impl Evaluator for SigmaEvaluator<'_> {
         let ctx = EventCtx {
             doc: &event.doc,
             source: fieldmap::source_kind(&event.doc, facts.channel, facts.code),
+            paths: PathCache::new(&event.doc),
         };
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
