@@ -21,7 +21,7 @@ use vigil::rules::api::{Evaluator, RuleMatch};
 use vigil::rules::catalog::Catalog;
 use vigil::samples::generator::{GenConfig, generate};
 
-const CHUNK: usize = 20_000;
+const CHUNK: usize = 5_000;
 
 /// The built-in seed rule's query, used as the single EQL rule.
 const SEED_EQL: &str = r#"process where host.os.type == "windows" and event.type == "start" and

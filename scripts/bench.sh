@@ -37,10 +37,12 @@ build() {
 measure() {
     local label=$1 events=$2
     shift 2
-    local log="$BENCH_DIR/last.log" start end wall rss
+    local log="$BENCH_DIR/last.log" start end wall rss status=0
     start=$(date +%s.%N)
+    # vigil import exits 3 when some records were rejected (the corrupt sysmon.evtx
+    # chunks): the status is reported, not treated as a failure.
     if [[ -x /usr/bin/time ]]; then
-        /usr/bin/time -v "$@" >"$log" 2>"$log.time" || { cat "$log" "$log.time" >&2; return 1; }
+        /usr/bin/time -v "$@" >"$log" 2>"$log.time" || status=$?
         rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); printf "%.0f", $2/1024}' "$log.time")
     else
         "$@" >"$log" 2>"$log.time" &
@@ -50,13 +52,17 @@ measure() {
             [[ -n $kb && $kb -gt $peak ]] && peak=$kb
             sleep 0.1
         done
-        wait "$pid" || { cat "$log" "$log.time" >&2; return 1; }
+        wait "$pid" || status=$?
         rss=$((peak / 1024))
+    fi
+    if [[ $status -ne 0 && $status -ne 3 ]]; then
+        tail -20 "$log" "$log.time" >&2
+        return 1
     fi
     end=$(date +%s.%N)
     wall=$(echo "$start $end" | awk '{printf "%.2f", $2 - $1}')
-    echo "$label: wall ${wall} s, $(echo "$events $wall" | awk '{printf "%.0f", $1 / $2}') events/s, peak RSS ${rss} MiB"
-    grep -E '^(new|already|rejected|events|alerts|raised)|events/s|rule' "$log" | head -8 | sed 's/^/    /' || true
+    echo "$label: wall ${wall} s, $(echo "$events $wall" | awk '{printf "%.0f", $1 / $2}') events/s, peak RSS ${rss} MiB, exit ${status}"
+    grep -E '^(imported|alerts|raised|[0-9]+ rule)|events/s' "$log" | head -6 | sed 's/^/    /' || true
 }
 
 import_bench() {
@@ -97,6 +103,7 @@ peers_bench() {
     measure "import --no-detect (parse+normalize+index)" "$n" "$VIGIL" --workspace "$BENCH_DIR/ws-peers-nodetect" import --no-detect "$corpus"
     measure "import + index + detect (SigmaHQ windows + built-in)" "$n" "$VIGIL" --workspace "$BENCH_DIR/ws-peers" import --rules "$rules" "$corpus"
     measure "rules check (load 2,407 SigmaHQ files)" 0 "$VIGIL" --workspace "$BENCH_DIR/ws-peers" rules check "$rules" || echo "    (rules check exits non-zero when some files do not load)"
+    echo "    evtx parse floor reference: see peers.md (evtx_dump, 1.97 s)"
 }
 
 rules_bench() {

@@ -40,10 +40,6 @@ impl<'p, 'd> PathCache<'p, 'd> {
         }
     }
 
-    pub fn doc(&self) -> &'d Value {
-        self.doc
-    }
-
     /// The value at `path`, exactly as [`fields::get`] finds it.
     pub fn get(&self, path: &'p str) -> Option<&'d Value> {
         let hash = fnv(path);
