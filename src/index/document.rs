@@ -1,9 +1,11 @@
 //! Conversion between [`Event`]s and tantivy documents.
 //!
 //! The ECS document is stored verbatim as JSON text (for retrieval) and indexed
-//! root by root; the original record is stored, never indexed. A few fast string
+//! root by root, restricted to the curated search fields ([`super::curated`]);
+//! the original record is stored, never indexed. A few fast string
 //! columns feed `vigil stats` without reading stored documents.
 
+use super::curated::{self, Curated};
 use super::schema::Fields;
 use crate::model::{Event, fields};
 use serde_json::Value;
@@ -21,18 +23,19 @@ pub fn to_document(fields_: &Fields, event: &Event) -> TantivyDocument {
     doc.add_text(fields_.doc, event.doc.to_string());
     doc.add_text(fields_.original, &event.original);
     if let Value::Object(map) = &event.doc {
-        let mut others = serde_json::Map::new();
+        let mut has_unlisted = false;
         for (key, value) in map {
             match fields_.root(key) {
-                Some(field) if value.is_object() => doc.add_field_value(field, value),
-                _ if key == "message" || key == "@timestamp" => {}
-                _ => {
-                    others.insert(key.clone(), value.clone());
+                Some(field) if value.is_object() => {
+                    if let Some(node) = curated::indexed_root(key) {
+                        doc.add_field_value(field, Curated::new(value, node));
+                    }
                 }
+                _ => has_unlisted |= curated::is_unlisted(key, value),
             }
         }
-        if !others.is_empty() {
-            doc.add_field_value(fields_.other, &Value::Object(others));
+        if has_unlisted {
+            doc.add_field_value(fields_.other, Curated::unlisted_roots(&event.doc));
         }
     }
     for (path, field) in &fields_.texts {

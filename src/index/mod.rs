@@ -3,7 +3,9 @@
 //! The workspace owns the directory and the writer lock; this module only knows
 //! how events become documents and how to find them again.
 
+pub mod curated;
 pub mod document;
+pub mod query_fields;
 pub mod reader;
 pub mod schema;
 pub mod stats;

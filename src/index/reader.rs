@@ -45,6 +45,17 @@ impl EventSearcher {
         if query.trim().is_empty() || query.trim() == "*" {
             return Ok(Box::new(AllQuery));
         }
+        if let Some(field) = super::query_fields::first_unindexed_field(query) {
+            return Err(VigilError::Query {
+                query: query.to_string(),
+                reason: format!(
+                    "the field {field:?} is stored but not indexed for search; search an indexed \
+                     field instead (process.*, host.*, user.*, event.*, winlog.event_data.*... \
+                     the list is in docs/formats.md, section Search fields) and read {field} in \
+                     the results"
+                ),
+            });
+        }
         let mut defaults: Vec<_> = self.fields.texts.iter().map(|(_, f)| *f).collect();
         defaults.push(self.fields.other);
         let mut parser = QueryParser::for_index(&self.index, defaults);

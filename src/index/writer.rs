@@ -11,7 +11,7 @@ use crate::model::Event;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 /// Events added between automatic commits.
 const COMMIT_EVERY: usize = 250_000;
@@ -24,6 +24,8 @@ pub struct EventWriter {
     fields: Fields,
     writer: IndexWriter,
     reader: IndexReader,
+    /// Committed state used for duplicate checks; refreshed at every commit.
+    committed: Searcher,
     pending: HashSet<String>,
     _lock: crate::workspace::lock::WriterLock,
 }
@@ -46,11 +48,13 @@ impl EventWriter {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| VigilError::index(&path, e))?;
+        let committed = reader.searcher();
         Ok(EventWriter {
             path,
             fields,
             writer,
             reader,
+            committed,
             pending: HashSet::new(),
             _lock: lock,
         })
@@ -61,8 +65,10 @@ impl EventWriter {
         if self.pending.contains(id) {
             return Ok(true);
         }
-        let searcher = self.reader.searcher();
-        find_doc(&searcher, &self.fields, id)
+        if self.committed.num_docs() == 0 {
+            return Ok(false);
+        }
+        find_doc(&self.committed, &self.fields, id)
             .map(|d| d.is_some())
             .map_err(|e| VigilError::index(&self.path, e))
     }
@@ -91,6 +97,7 @@ impl EventWriter {
         self.reader
             .reload()
             .map_err(|e| VigilError::index(&self.path, e))?;
+        self.committed = self.reader.searcher();
         self.pending.clear();
         Ok(())
     }
