@@ -13,6 +13,7 @@ pub mod envelope_peek;
 pub mod evtx_file;
 pub mod json_stream;
 pub mod pipeline;
+pub mod reader;
 pub mod summary;
 pub mod walk;
 

@@ -6,12 +6,14 @@
 //! event's `rule.id` before it is stored; matches returned by `finish` (and
 //! matches on already-stored events) re-tag the stored documents at the end.
 
+use super::reader::{self, Piece};
 use super::summary::{FileReport, ImportSummary, MAX_KEPT_PROBLEMS};
-use super::{ReadItem, read_file, walk};
+use super::{Container, walk};
 use crate::error::Result;
 use crate::index::EventWriter;
 use crate::index::writer::merge_rule_ids;
-use crate::normalize::normalize;
+use crate::model::Event;
+use crate::normalize::SourceFormat;
 use crate::rules::api::{Evaluator, RuleMatch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -75,104 +77,33 @@ pub fn import_paths(
         });
     }
     let counter = Arc::new(AtomicU64::new(0));
-    let mut events_seen = 0u64;
-    let mut pending_tags: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut on_event_matches = Vec::new();
-    for file in &files {
-        let display = file.display().to_string();
-        observer.file_started(file, std::fs::metadata(file).map(|m| m.len()).unwrap_or(0));
-        let mut report = FileReport {
-            path: display.clone(),
-            ..Default::default()
-        };
-        let mut fatal = None;
-        let result = read_file(file, counter.clone(), &mut |item| {
-            if fatal.is_some() {
-                return;
-            }
-            match item {
-                ReadItem::Bad { location, reason } => {
-                    report.rejected += 1;
-                    problems.push(
-                        observer,
-                        format!("{}: {reason}", location.describe(&display)),
-                    );
-                }
-                ReadItem::Record(raw) => {
-                    let location = raw.location;
-                    match normalize(raw, &display) {
-                        Err(reason) => {
-                            report.rejected += 1;
-                            problems.push(
-                                observer,
-                                format!("{}: {reason}", location.describe(&display)),
-                            );
-                        }
-                        Ok((mut event, format)) => {
-                            *report
-                                .formats
-                                .entry(format.as_str().to_string())
-                                .or_default() += 1;
-                            let mut own_rules = BTreeSet::new();
-                            if let Some(ev) = evaluator.as_deref_mut() {
-                                on_event_matches.clear();
-                                ev.on_event(&event, &mut on_event_matches);
-                                for m in &on_event_matches {
-                                    for (eid, _) in &m.events {
-                                        if *eid == event.id {
-                                            own_rules.insert(m.rule_id.clone());
-                                        } else {
-                                            pending_tags
-                                                .entry(eid.clone())
-                                                .or_default()
-                                                .insert(m.rule_id.clone());
-                                        }
-                                    }
-                                }
-                                outcome.matches.append(&mut on_event_matches);
-                            }
-                            if !own_rules.is_empty() {
-                                merge_rule_ids(&mut event.doc, &own_rules);
-                            }
-                            match writer.add(&event) {
-                                Ok(true) => report.new += 1,
-                                Ok(false) => {
-                                    report.already_present += 1;
-                                    if !own_rules.is_empty() {
-                                        pending_tags
-                                            .entry(event.id.clone())
-                                            .or_default()
-                                            .extend(own_rules);
-                                    }
-                                }
-                                Err(e) => fatal = Some(e),
-                            }
-                            events_seen += 1;
-                            if events_seen.is_multiple_of(2048) {
-                                observer.progress(counter.load(Ordering::Relaxed), events_seen);
-                            }
-                        }
-                    }
+    let mut state = Importing {
+        writer: &mut *writer,
+        evaluator: evaluator.as_deref_mut(),
+        observer: &mut *observer,
+        problems: &mut problems,
+        outcome: &mut outcome,
+        counter: counter.clone(),
+        events_seen: 0,
+        pending_tags: BTreeMap::new(),
+        on_event_matches: Vec::new(),
+        report: None,
+    };
+    let result = std::thread::scope(|scope| {
+        let (pieces, _reader) = reader::spawn(scope, &files, counter.clone());
+        while let Some(batch) = pieces.next_batch() {
+            for piece in batch {
+                if let Err(e) = state.take(piece) {
+                    pieces.stop();
+                    return Err(e);
                 }
             }
-        });
-        if let Some(e) = fatal {
-            return Err(e);
         }
-        match result {
-            Ok(container) => report.container = Some(container.to_string()),
-            Err(rejected) => {
-                outcome.summary.unreadable_files += 1;
-                problems.push(observer, format!("{display}: not imported: {}", rejected.0));
-                report.file_error = Some(rejected.0);
-            }
-        }
-        outcome.summary.new += report.new;
-        outcome.summary.already_present += report.already_present;
-        outcome.summary.rejected += report.rejected;
-        outcome.summary.files.push(report);
-        observer.progress(counter.load(Ordering::Relaxed), events_seen);
-    }
+        Ok(())
+    });
+    result?;
+    let mut pending_tags = std::mem::take(&mut state.pending_tags);
+    drop(state);
     writer.commit()?;
     if let Some(ev) = evaluator {
         let mut finished = Vec::new();
@@ -194,6 +125,116 @@ pub fn import_paths(
     outcome.summary.problems = problems.summary_problems;
     outcome.summary.problems_total = problems.total;
     Ok(outcome)
+}
+
+/// The importing thread's state while pieces arrive from the reader.
+struct Importing<'a, 'e> {
+    writer: &'a mut EventWriter,
+    evaluator: Option<&'a mut (dyn Evaluator + 'e)>,
+    observer: &'a mut dyn ImportObserver,
+    problems: &'a mut Problems,
+    outcome: &'a mut ImportOutcome,
+    counter: Arc<AtomicU64>,
+    events_seen: u64,
+    pending_tags: BTreeMap<String, BTreeSet<String>>,
+    on_event_matches: Vec<RuleMatch>,
+    /// The file being read.
+    report: Option<FileReport>,
+}
+
+impl Importing<'_, '_> {
+    fn take(&mut self, piece: Piece) -> Result<()> {
+        match piece {
+            Piece::FileStarted { path, size } => {
+                self.observer.file_started(&path, size);
+                self.report = Some(FileReport {
+                    path: path.display().to_string(),
+                    ..Default::default()
+                });
+            }
+            Piece::Rejected(message) => {
+                if let Some(r) = self.report.as_mut() {
+                    r.rejected += 1;
+                }
+                self.problems.push(self.observer, message);
+            }
+            Piece::Event(event, format) => self.add(event, format)?,
+            Piece::FileDone(result) => self.file_done(result),
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, mut event: Event, format: SourceFormat) -> Result<()> {
+        let Some(report) = self.report.as_mut() else {
+            return Ok(());
+        };
+        *report
+            .formats
+            .entry(format.as_str().to_string())
+            .or_default() += 1;
+        let mut own_rules = BTreeSet::new();
+        if let Some(ev) = self.evaluator.as_deref_mut() {
+            self.on_event_matches.clear();
+            ev.on_event(&event, &mut self.on_event_matches);
+            for m in &self.on_event_matches {
+                for (eid, _) in &m.events {
+                    if *eid == event.id {
+                        own_rules.insert(m.rule_id.clone());
+                    } else {
+                        self.pending_tags
+                            .entry(eid.clone())
+                            .or_default()
+                            .insert(m.rule_id.clone());
+                    }
+                }
+            }
+            self.outcome.matches.append(&mut self.on_event_matches);
+        }
+        if !own_rules.is_empty() {
+            merge_rule_ids(&mut event.doc, &own_rules);
+        }
+        if self.writer.add(&event)? {
+            report.new += 1;
+        } else {
+            report.already_present += 1;
+            if !own_rules.is_empty() {
+                self.pending_tags
+                    .entry(event.id)
+                    .or_default()
+                    .extend(own_rules);
+            }
+        }
+        self.events_seen += 1;
+        if self.events_seen.is_multiple_of(2048) {
+            self.observer
+                .progress(self.counter.load(Ordering::Relaxed), self.events_seen);
+        }
+        Ok(())
+    }
+
+    fn file_done(&mut self, result: std::result::Result<Container, String>) {
+        let Some(mut report) = self.report.take() else {
+            return;
+        };
+        match result {
+            Ok(container) => report.container = Some(container.to_string()),
+            Err(reason) => {
+                self.outcome.summary.unreadable_files += 1;
+                self.problems.push(
+                    self.observer,
+                    format!("{}: not imported: {reason}", report.path),
+                );
+                report.file_error = Some(reason);
+            }
+        }
+        let summary = &mut self.outcome.summary;
+        summary.new += report.new;
+        summary.already_present += report.already_present;
+        summary.rejected += report.rejected;
+        summary.files.push(report);
+        self.observer
+            .progress(self.counter.load(Ordering::Relaxed), self.events_seen);
+    }
 }
 
 struct Problems {
