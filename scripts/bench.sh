@@ -30,7 +30,8 @@ machine() {
 
 build() {
     echo "== cargo build --release"
-    cargo build --release --quiet --bin vigil --example gen_events --example bench_rules
+    cargo build --release --quiet --bin vigil --example gen_events --example bench_rules \
+        --example import_floor --example evtx_parse_baseline
 }
 
 # measure LABEL EVENTS CMD... : wall time, events/s and peak RSS of one command.
@@ -77,6 +78,16 @@ import_bench() {
     rm -rf "$BENCH_DIR/ws-nodetect" "$BENCH_DIR/ws-detect"
     measure "import --no-detect" "$n" "$VIGIL" --workspace "$BENCH_DIR/ws-nodetect" import --no-detect "$data"
     measure "import (built-in rules)" "$n" "$VIGIL" --workspace "$BENCH_DIR/ws-detect" import "$data"
+    echo "== import stages, first 200,000 events, one at a time (examples/import_floor)"
+    rm -rf "$BENCH_DIR/ws-floor"
+    "$CRATE/target/release/examples/import_floor" "$data" 200000 "$BENCH_DIR/ws-floor"
+    local evtx="$BENCH_DIR/evtx-set"
+    rm -rf "$evtx" "$BENCH_DIR/ws-evtx"
+    mkdir -p "$evtx"
+    find "$SHARED/datasets" -name '*.evtx' -exec cp {} "$evtx/" \;
+    echo "== EVTX: every .evtx of the datasets ($(find "$evtx" -name '*.evtx' | wc -l) files, $(du -sm "$evtx" | cut -f1) MB)"
+    "$CRATE/target/release/examples/evtx_parse_baseline" "$evtx"
+    measure "import --no-detect of the same EVTX files" 0 "$VIGIL" --workspace "$BENCH_DIR/ws-evtx" import --no-detect "$evtx"
 }
 
 peers_corpus() {
