@@ -115,7 +115,10 @@ pub fn build_schema() -> (Schema, Fields) {
         .set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(KEYWORD_TOKENIZER)
-                .set_index_option(IndexRecordOption::Basic),
+                .set_index_option(IndexRecordOption::Basic)
+                // Keyword matches are filters (results sort by time), so per-document
+                // length norms would be written for every event and never read.
+                .set_fieldnorms(false),
         )
         .set_expand_dots_enabled();
     let text = TextOptions::default().set_indexing_options(
