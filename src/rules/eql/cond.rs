@@ -10,7 +10,6 @@ use super::doc_view::DocView;
 use super::script::ScriptPred;
 use super::text::Wildcard;
 use super::value::{Val, equal, order};
-use crate::model::fields;
 use serde_json::Value;
 use std::cmp::Ordering;
 
@@ -58,7 +57,7 @@ impl FieldPath {
 
     /// The stored value (possibly an array), or `None` when missing.
     pub fn resolve<'a>(&self, doc: &'a Value) -> Option<&'a Value> {
-        let v = fields::get(doc, &self.path)?;
+        let v = super::resolve::get(doc, &self.path)?;
         match (self.index, v) {
             (None, v) => Some(v),
             (Some(i), Value::Array(items)) => items.get(i),

@@ -10,7 +10,8 @@ use super::candidate::{Hit, Interned, extract_key};
 use super::doc_view::{DocView, Slot, recycle};
 use super::pipes::{Window, apply_pipes};
 use super::query::Kind;
-use super::ruleset::{Bucket, EqlRuleSet};
+use super::ruleset::{Bucket, EqlRuleSet, FieldIndex};
+use super::text::fold_char;
 use super::time::event_time;
 use super::value::render_float;
 use super::{sample, sequence};
@@ -112,76 +113,80 @@ impl<'a> EqlEvaluator<'a> {
             let Some(stored) = doc.get(&fi.field) else {
                 continue;
             };
-            let values: &[Value] = match stored {
-                Value::Array(items) => items,
-                single => std::slice::from_ref(single),
-            };
-            for v in values {
-                if let Value::Number(n) = v
-                    && let Some(f) = n.as_f64()
-                    && !n.is_i64()
-                    && f.fract() == 0.0
-                    && f.abs() < 1e15
-                {
-                    // An integral float equals a canonical integer literal numerically.
-                    buf.clear();
-                    let _ = write!(buf, "{}", f as i64);
-                    if let Some(units) = fi.exact.get(buf.as_str()) {
-                        for &u in units {
-                            self.visit(u, event, doc, out);
-                        }
-                    }
-                }
-                buf.clear();
-                match v {
-                    Value::String(s) => buf.extend(s.chars().map(super::text::fold_char)),
-                    // Rendered as string operators see them (`Val::to_text`).
-                    Value::Number(n) => match n.as_i64() {
-                        Some(i) => {
-                            let _ = write!(buf, "{i}");
-                        }
-                        None => match n.as_f64() {
-                            Some(f) => buf.push_str(&render_float(f)),
-                            None => continue,
-                        },
-                    },
-                    Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
-                    _ => continue,
-                }
-                if let Some(units) = fi.exact.get(buf.as_str()) {
-                    for &u in units {
-                        self.visit(u, event, doc, out);
-                    }
-                }
-                let chars = buf.chars().count();
-                for (&len, map) in fi.prefix.range(..=chars) {
-                    let end = char_offset(&buf, len);
-                    if let Some(units) = buf.get(..end).and_then(|k| map.get(k)) {
-                        for &u in units {
-                            self.visit(u, event, doc, out);
-                        }
-                    }
-                }
-                for (&len, map) in fi.suffix.range(..=chars) {
-                    let start = char_offset(&buf, chars - len);
-                    if let Some(units) = buf.get(start..).and_then(|k| map.get(k)) {
-                        for &u in units {
-                            self.visit(u, event, doc, out);
-                        }
-                    }
-                }
-                if let Some((ac, by_pattern)) = &fi.contains {
-                    for m in ac.find_overlapping_iter(buf.as_str()) {
-                        if let Some(units) = by_pattern.get(m.pattern().as_usize()) {
-                            for &u in units {
-                                self.visit(u, event, doc, out);
-                            }
-                        }
-                    }
-                }
-            }
+            self.visit_value(fi, stored, &mut buf, event, doc, out);
         }
         self.fold_buf = buf;
+    }
+
+    /// Looks one value of an indexed field up in its needles (nested arrays flattened,
+    /// as field tests flatten them) and visits the units whose needles it fits.
+    fn visit_value(
+        &mut self,
+        fi: &FieldIndex,
+        v: &Value,
+        buf: &mut String,
+        event: &Event,
+        doc: &mut DocView<'_, '_>,
+        out: &mut Vec<RuleMatch>,
+    ) {
+        if let Value::Array(items) = v {
+            for item in items {
+                self.visit_value(fi, item, buf, event, doc, out);
+            }
+            return;
+        }
+        if let Value::Number(n) = v
+            && let Some(f) = n.as_f64()
+            && !n.is_i64()
+            && f.fract() == 0.0
+            && f.abs() < 1e15
+        {
+            // An integral float equals a canonical integer literal numerically.
+            buf.clear();
+            let _ = write!(buf, "{}", f as i64);
+            self.visit_units(fi.exact.get(buf.as_str()), event, doc, out);
+        }
+        buf.clear();
+        match v {
+            Value::String(s) => buf.extend(s.chars().map(fold_char)),
+            // Rendered as string operators see them (`Val::to_text`).
+            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => {
+                    let _ = write!(buf, "{i}");
+                }
+                (None, Some(f)) => buf.push_str(&render_float(f)),
+                (None, None) => return,
+            },
+            Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
+            _ => return,
+        }
+        self.visit_units(fi.exact.get(buf.as_str()), event, doc, out);
+        let chars = buf.chars().count();
+        for (&len, map) in fi.prefix.range(..=chars) {
+            let end = char_offset(buf, len);
+            self.visit_units(buf.get(..end).and_then(|k| map.get(k)), event, doc, out);
+        }
+        for (&len, map) in fi.suffix.range(..=chars) {
+            let start = char_offset(buf, chars - len);
+            self.visit_units(buf.get(start..).and_then(|k| map.get(k)), event, doc, out);
+        }
+        if let Some((ac, by_pattern)) = &fi.contains {
+            for m in ac.find_overlapping_iter(buf.as_str()) {
+                self.visit_units(by_pattern.get(m.pattern().as_usize()), event, doc, out);
+            }
+        }
+    }
+
+    fn visit_units(
+        &mut self,
+        units: Option<&Vec<u32>>,
+        event: &Event,
+        doc: &mut DocView<'_, '_>,
+        out: &mut Vec<RuleMatch>,
+    ) {
+        for &u in units.into_iter().flatten() {
+            self.visit(u, event, doc, out);
+        }
     }
 
     fn visit(

@@ -21,6 +21,7 @@ mod parser;
 mod pipes;
 mod prefilter;
 mod query;
+mod resolve;
 mod ruleset;
 mod sample;
 mod script;

@@ -51,6 +51,10 @@ pub fn choose(
             .map(|(f, needles)| {
                 let common = if LOW_SELECTIVITY.contains(&f.path.as_str()) {
                     1_000_000
+                } else if f.path.ends_with(".args") {
+                    // Argument lists are long and their tokens common ("user", "/c"):
+                    // every element costs a lookup.
+                    6
                 } else {
                     0
                 };
