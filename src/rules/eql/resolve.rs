@@ -37,7 +37,7 @@ pub fn get<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
         }
     }
     let heads = &mut heads[..found];
-    heads.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    heads.sort_unstable_by_key(|h| std::cmp::Reverse(h.0));
     for &(len, child) in heads.iter() {
         if let (Some(child), Some(rest)) = (child, path.get(len + 1..))
             && let Some(v) = get(child, rest)
