@@ -9,6 +9,7 @@ use super::query::{KeyField, Stage};
 use crate::model::fields::scalar_text;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A join key: one entry per key field; `None` is a null value allowed by `?field`.
 pub type Key = Box<[Option<Box<str>>]>;
@@ -24,14 +25,15 @@ pub struct Hit {
     pub key: u32,
 }
 
-/// Event ids and join keys of the candidates, each stored once.
+/// Event ids and join keys of the candidates, each stored once (the table and the
+/// lookup map share one allocation per text).
 #[derive(Debug, Default)]
 pub struct Interned {
-    ids: Vec<Box<str>>,
+    ids: Vec<Arc<str>>,
     first_ts: Vec<i64>,
-    by_id: HashMap<Box<str>, u32>,
-    keys: Vec<Key>,
-    by_key: HashMap<Key, u32>,
+    by_id: HashMap<Arc<str>, u32>,
+    keys: Vec<Arc<[Option<Box<str>>]>>,
+    by_key: HashMap<Arc<[Option<Box<str>>]>, u32>,
 }
 
 impl Interned {
@@ -43,19 +45,21 @@ impl Interned {
             return (!again).then_some(n);
         }
         let n = u32::try_from(self.ids.len()).ok()?;
-        self.ids.push(id.into());
+        let shared: Arc<str> = Arc::from(id);
+        self.ids.push(Arc::clone(&shared));
         self.first_ts.push(ts);
-        self.by_id.insert(id.into(), n);
+        self.by_id.insert(shared, n);
         Some(n)
     }
 
     pub fn key(&mut self, key: Key) -> u32 {
-        if let Some(&n) = self.by_key.get(&key) {
+        if let Some(&n) = self.by_key.get(&*key) {
             return n;
         }
         let n = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
-        self.keys.push(key.clone());
-        self.by_key.insert(key, n);
+        let shared: Arc<[Option<Box<str>>]> = Arc::from(key);
+        self.keys.push(Arc::clone(&shared));
+        self.by_key.insert(shared, n);
         n
     }
 
