@@ -6,7 +6,9 @@
 //!
 //! Options: `--events N` (default 200000), `--input FILE` (ECS NDJSON instead of
 //! generating), `--sigma DIR` (default ../shared/rules/sigmahq/rules/windows),
-//! `--elastic DIR` (default ../shared/rules/elastic). Events are generated, normalized and
+//! `--elastic DIR` (default ../shared/rules/elastic), `--sets eql1,eql500,builtin,...`
+//! (default: every set; `builtin` is the catalog's built-in pack, Elastic and Sigma, as
+//! `vigil import` runs it). Events are generated, normalized and
 //! evaluated in chunks so memory stays bounded; only evaluation is timed. Peak RSS comes
 //! from `VmHWM` in /proc/self/status.
 
@@ -18,7 +20,7 @@ use vigil::ingest::{Location, RawKind, RawRecord};
 use vigil::model::{Event, RuleOrigin};
 use vigil::normalize::normalize;
 use vigil::rules::api::{Evaluator, RuleMatch};
-use vigil::rules::catalog::Catalog;
+use vigil::rules::catalog::{Catalog, Sources};
 use vigil::samples::generator::{GenConfig, generate};
 
 const CHUNK: usize = 5_000;
@@ -36,6 +38,16 @@ struct Options {
     input: Option<PathBuf>,
     sigma_dir: PathBuf,
     elastic_dir: PathBuf,
+    /// Rule sets to run (`eql1,eql50,eql500,builtin,sigma1,sigmaall`); empty = all.
+    sets: Vec<String>,
+}
+
+const SET_NAMES: &[&str] = &["eql1", "eql50", "eql500", "builtin", "sigma1", "sigmaall"];
+
+impl Options {
+    fn wants(&self, set: &str) -> bool {
+        self.sets.is_empty() || self.sets.iter().any(|s| s == set)
+    }
 }
 
 fn shared() -> PathBuf {
@@ -53,6 +65,7 @@ fn parse_args() -> Result<Options, String> {
         input: None,
         sigma_dir: shared().join("rules/sigmahq/rules/windows"),
         elastic_dir: shared().join("rules/elastic"),
+        sets: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -68,10 +81,22 @@ fn parse_args() -> Result<Options, String> {
             "--input" => o.input = Some(PathBuf::from(value()?)),
             "--sigma" => o.sigma_dir = PathBuf::from(value()?),
             "--elastic" => o.elastic_dir = PathBuf::from(value()?),
+            "--sets" => {
+                let v = value()?;
+                for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    if !SET_NAMES.contains(&name) {
+                        return Err(format!(
+                            "unknown rule set `{name}`; choose among {}",
+                            SET_NAMES.join(",")
+                        ));
+                    }
+                    o.sets.push(name.to_string());
+                }
+            }
             "-h" | "--help" => {
                 return Err(
                     "usage: bench_rules [--events N] [--input FILE] [--sigma DIR] \
-                     [--elastic DIR]"
+                     [--elastic DIR] [--sets eql1,eql50,eql500,builtin,sigma1,sigmaall]"
                         .into(),
                 );
             }
@@ -221,6 +246,9 @@ struct Timing {
 fn load_runs(o: &Options) -> Vec<Run> {
     let mut runs = Vec::new();
     for count in [1usize, 50, 500] {
+        if !o.wants(&format!("eql{count}")) {
+            continue;
+        }
         let start = Instant::now();
         let catalog = eql_catalog(count, &o.elastic_dir);
         runs.push(Run {
@@ -230,13 +258,32 @@ fn load_runs(o: &Options) -> Vec<Run> {
             build: start.elapsed(),
         });
     }
+    if o.wants("builtin") {
+        let start = Instant::now();
+        let sources = Sources {
+            builtin: true,
+            ..Sources::default()
+        };
+        match Catalog::load(&sources) {
+            Ok(catalog) => runs.push(Run {
+                label: "built-in pack".to_string(),
+                rules: catalog.ready().len(),
+                catalog,
+                build: start.elapsed(),
+            }),
+            Err(e) => eprintln!("cannot load the built-in pack: {e}"),
+        }
+    }
     let one = o.sigma_dir.join(ONE_SIGMA);
     let mut all = Vec::new();
     files_under(&o.sigma_dir, &["yml", "yaml"], &mut all);
-    for (label, paths) in [
-        ("Sigma 1".to_string(), vec![one]),
-        (format!("Sigma all ({} files)", all.len()), all),
+    for (set, label, paths) in [
+        ("sigma1", "Sigma 1".to_string(), vec![one]),
+        ("sigmaall", format!("Sigma all ({} files)", all.len()), all),
     ] {
+        if !o.wants(set) {
+            continue;
+        }
         let start = Instant::now();
         let catalog = sigma_catalog(&paths);
         runs.push(Run {
@@ -267,6 +314,9 @@ fn normalize_chunk(lines: &[String]) -> Vec<Event> {
         .collect()
 }
 
+// Not inlined, so `valgrind --tool=callgrind --toggle-collect='*evaluate_chunk*'` can
+// count the instructions of evaluation alone.
+#[inline(never)]
 fn evaluate_chunk(events: &[Event], evs: &mut [Box<dyn Evaluator + '_>], timings: &mut [Timing]) {
     let mut out: Vec<RuleMatch> = Vec::new();
     for (ev, t) in evs.iter_mut().zip(timings.iter_mut()) {
@@ -277,6 +327,18 @@ fn evaluate_chunk(events: &[Event], evs: &mut [Box<dyn Evaluator + '_>], timings
             t.matches += out.len();
         }
         t.spent += start.elapsed();
+    }
+}
+
+#[inline(never)]
+fn finish_all(evs: &mut [Box<dyn Evaluator + '_>], timings: &mut [Timing]) {
+    let mut finished = Vec::new();
+    for (ev, t) in evs.iter_mut().zip(timings.iter_mut()) {
+        let start = Instant::now();
+        finished.clear();
+        ev.finish(&mut finished);
+        t.spent += start.elapsed();
+        t.matches += finished.len();
     }
 }
 
@@ -342,14 +404,7 @@ fn main() -> ExitCode {
     let events = normalize_chunk(&lines);
     total += events.len();
     evaluate_chunk(&events, &mut evaluators, &mut timings);
-    let mut finished = Vec::new();
-    for (ev, t) in evaluators.iter_mut().zip(timings.iter_mut()) {
-        let start = Instant::now();
-        finished.clear();
-        ev.finish(&mut finished);
-        t.spent += start.elapsed();
-        t.matches += finished.len();
-    }
+    finish_all(&mut evaluators, &mut timings);
     println!("events evaluated: {total} (from {})", input.display());
     println!(
         "| rule set | rules ready | load+compile s | eval s | events/s | cost vs 1 rule | matches |"

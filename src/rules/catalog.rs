@@ -183,7 +183,16 @@ impl Catalog {
 
     /// One evaluator over every ready rule.
     pub fn evaluator(&self) -> Combined<'_> {
-        Combined::new(vec![self.elastic.evaluator(), self.sigma.evaluator()])
+        // An engine without ready rules is left out: its per-event set-up (the Sigma
+        // engine reads the logsource facts of every event) would cost for nothing.
+        let mut inner = Vec::new();
+        if !self.elastic.rules().is_empty() {
+            inner.push(self.elastic.evaluator());
+        }
+        if !self.sigma.rules().is_empty() {
+            inner.push(self.sigma.evaluator());
+        }
+        Combined::new(inner)
     }
 
     pub fn sigma(&self) -> &SigmaRuleSet {

@@ -26,6 +26,8 @@ mod tests_load;
 #[cfg(test)]
 mod tests_real_rules;
 #[cfg(test)]
+mod tests_time_override;
+#[cfg(test)]
 mod tests_winlogbeat;
 
 pub use datemath::window_ms;
@@ -52,7 +54,8 @@ pub struct ElasticRule {
     pub index: Vec<String>,
     pub author: Vec<String>,
     pub license: Option<String>,
-    /// Kept for display; vigil orders and windows by the event's own time.
+    /// The field read as event time (windows, ordering, alert time), falling back to
+    /// the event's own time when an event lacks it.
     pub timestamp_override: Option<String>,
     /// The look-back window from `from` (default now-6m), in ms.
     pub look_back_ms: i64,

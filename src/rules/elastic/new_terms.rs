@@ -33,13 +33,13 @@ pub struct NewTermsState {
 impl NewTermsState {
     /// Buffers an event that matched the rule's query (events missing a term are skipped,
     /// as Elasticsearch does).
-    pub fn add(&mut self, spec: &NewTermsSpec, event: &Event) {
+    pub fn add(&mut self, spec: &NewTermsSpec, event: &Event, ts: i64) {
         let combos = combinations(&event.doc, &spec.fields);
         if combos.is_empty() {
             return;
         }
         self.candidates.push(Candidate {
-            ts: event.timestamp_ms,
+            ts,
             id: event.id.clone(),
             combos,
         });

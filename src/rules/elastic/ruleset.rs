@@ -3,14 +3,15 @@
 //!
 //! Single-event rules report in `on_event`; threshold and new_terms rules only buffer
 //! their query matches and decide in `finish`, like EQL sequences, so results never
-//! depend on the order events arrive in.
+//! depend on the order events arrive in. Every rule sees event time through its
+//! `timestamp_override` field when it has one (windows, ordering and alert time).
 
 use super::new_terms::{NewTermsSpec, NewTermsState};
 use super::threshold::{ThresholdSpec, ThresholdState};
 use super::{CompiledQuery, ElasticRule};
 use crate::model::{Event, RuleMeta};
 use crate::rules::api::{CompiledRuleSet, Evaluator, RuleMatch, RuleStatus};
-use crate::rules::eql::{EqlEvaluator, EqlRuleSet};
+use crate::rules::eql::{EqlEvaluator, EqlRuleSet, time_value};
 use crate::rules::kql::KqlQuery;
 use std::collections::{BTreeMap, HashSet};
 
@@ -29,12 +30,25 @@ pub struct ListedRule {
     pub look_back_ms: i64,
 }
 
+/// A rule's `timestamp_override` field, if any.
+type TimeField = Option<String>;
+
 pub struct ElasticRuleSet {
     listed: Vec<ListedRule>,
     eql: EqlRuleSet,
-    kql: Vec<(String, KqlQuery)>,
-    threshold: Vec<(String, KqlQuery, ThresholdSpec)>,
-    new_terms: Vec<(String, KqlQuery, NewTermsSpec)>,
+    kql: Vec<(String, KqlQuery, TimeField)>,
+    threshold: Vec<(String, KqlQuery, ThresholdSpec, TimeField)>,
+    new_terms: Vec<(String, KqlQuery, NewTermsSpec, TimeField)>,
+}
+
+/// The event time a rule sees: its `timestamp_override` field when the event has a
+/// readable date there, else the event's own time (Elasticsearch's fallback).
+fn rule_time(field: &TimeField, event: &Event) -> i64 {
+    field
+        .as_deref()
+        .and_then(|f| event.get(f))
+        .and_then(time_value)
+        .unwrap_or(event.timestamp_ms)
 }
 
 impl ElasticRuleSet {
@@ -59,14 +73,17 @@ impl ElasticRuleSet {
                 ));
             }
             if status == RuleStatus::Ready {
+                let time = rule.timestamp_override.clone();
                 match rule.query {
-                    CompiledQuery::Eql(q) => eql.push((id, q)),
-                    CompiledQuery::Kql(q) => set.kql.push((id, q)),
+                    CompiledQuery::Eql(q) => {
+                        eql.push((id, q.with_timestamp_override(time.as_deref())))
+                    }
+                    CompiledQuery::Kql(q) => set.kql.push((id, q, time)),
                     CompiledQuery::Threshold { query, spec } => {
-                        set.threshold.push((id, query, spec))
+                        set.threshold.push((id, query, spec, time))
                     }
                     CompiledQuery::NewTerms { query, spec } => {
-                        set.new_terms.push((id, query, spec))
+                        set.new_terms.push((id, query, spec, time))
                     }
                     CompiledQuery::None => {
                         status = RuleStatus::NotEvaluable(
@@ -137,33 +154,33 @@ pub struct ElasticEvaluator<'a> {
 impl Evaluator for ElasticEvaluator<'_> {
     fn on_event(&mut self, event: &Event, out: &mut Vec<RuleMatch>) {
         self.eql.on_event(event, out);
-        for (id, q) in &self.set.kql {
+        for (id, q, time) in &self.set.kql {
             if q.matches(event) {
                 out.push(RuleMatch {
                     rule_id: id.clone(),
-                    events: vec![(event.id.clone(), event.timestamp_ms)],
+                    events: vec![(event.id.clone(), rule_time(time, event))],
                     fields: BTreeMap::new(),
                 });
             }
         }
-        for ((_, q, spec), state) in self.set.threshold.iter().zip(&mut self.thresholds) {
+        for ((_, q, spec, time), state) in self.set.threshold.iter().zip(&mut self.thresholds) {
             if q.matches(event) {
-                state.add(spec, event);
+                state.add(spec, event, rule_time(time, event));
             }
         }
-        for ((_, q, spec), state) in self.set.new_terms.iter().zip(&mut self.new_terms) {
+        for ((_, q, spec, time), state) in self.set.new_terms.iter().zip(&mut self.new_terms) {
             if q.matches(event) {
-                state.add(spec, event);
+                state.add(spec, event, rule_time(time, event));
             }
         }
     }
 
     fn finish(&mut self, out: &mut Vec<RuleMatch>) {
         self.eql.finish(out);
-        for ((id, _, spec), state) in self.set.threshold.iter().zip(&mut self.thresholds) {
+        for ((id, _, spec, _), state) in self.set.threshold.iter().zip(&mut self.thresholds) {
             state.finish(id, spec, out);
         }
-        for ((id, _, spec), state) in self.set.new_terms.iter().zip(&mut self.new_terms) {
+        for ((id, _, spec, _), state) in self.set.new_terms.iter().zip(&mut self.new_terms) {
             state.finish(id, spec, out);
         }
     }

@@ -39,7 +39,7 @@ pub struct ThresholdState {
 
 impl ThresholdState {
     /// Buffers an event that matched the rule's query.
-    pub fn add(&mut self, spec: &ThresholdSpec, event: &Event) {
+    pub fn add(&mut self, spec: &ThresholdSpec, event: &Event, ts: i64) {
         let distinct: Vec<Vec<String>> = spec
             .cardinality
             .iter()
@@ -47,7 +47,7 @@ impl ThresholdState {
             .collect();
         for key in combinations(&event.doc, &spec.fields) {
             self.groups.entry(key).or_default().push(Candidate {
-                ts: event.timestamp_ms,
+                ts,
                 id: event.id.clone(),
                 distinct: distinct.clone(),
             });

@@ -48,10 +48,7 @@ pub fn compile_condition(e: &Expr) -> Result<Cond, EqlError> {
 }
 
 fn path(f: &FieldRef) -> FieldPath {
-    FieldPath {
-        path: f.path.clone(),
-        index: f.index,
-    }
+    FieldPath::new(&f.path, f.index)
 }
 
 fn lit_val(l: &Lit) -> Val<'static> {

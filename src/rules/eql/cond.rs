@@ -6,24 +6,58 @@
 //! Everything else (functions, arithmetic) runs as a script with three-valued logic, see
 //! `script`. The result `None` is SQL null and never matches at the top level.
 
+use super::doc_view::DocView;
 use super::script::ScriptPred;
 use super::text::Wildcard;
 use super::value::{Val, equal, order};
-use crate::model::fields;
 use serde_json::Value;
 use std::cmp::Ordering;
 
 /// A field reference resolved at compile time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct FieldPath {
     pub path: String,
     pub index: Option<usize>,
+    /// Memo slot given by the rule set (see `doc_view`); `NO_SLOT` until then.
+    slot: usize,
+}
+
+const NO_SLOT: usize = usize::MAX;
+
+/// Two references to the same path and element are the same field, whatever their slot.
+impl PartialEq for FieldPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.index == other.index
+    }
 }
 
 impl FieldPath {
+    pub fn new(path: &str, index: Option<usize>) -> Self {
+        FieldPath {
+            path: path.to_string(),
+            index,
+            slot: NO_SLOT,
+        }
+    }
+
+    pub fn with_slot(path: &str, index: Option<usize>, slot: usize) -> Self {
+        FieldPath {
+            slot,
+            ..FieldPath::new(path, index)
+        }
+    }
+
+    pub fn slot(&self) -> usize {
+        self.slot
+    }
+
+    pub fn set_slot(&mut self, slot: usize) {
+        self.slot = slot;
+    }
+
     /// The stored value (possibly an array), or `None` when missing.
     pub fn resolve<'a>(&self, doc: &'a Value) -> Option<&'a Value> {
-        let v = fields::get(doc, &self.path)?;
+        let v = super::resolve::get(doc, &self.path)?;
         match (self.index, v) {
             (None, v) => Some(v),
             (Some(i), Value::Array(items)) => items.get(i),
@@ -81,14 +115,19 @@ pub enum Cond {
 }
 
 impl Cond {
-    /// Three-valued evaluation.
+    /// Three-valued evaluation on a bare document (no memo).
     pub fn eval(&self, doc: &Value) -> Option<bool> {
+        self.eval_in(&mut DocView::new(doc, &mut []))
+    }
+
+    /// Three-valued evaluation, reading fields through the event's memo.
+    pub fn eval_in(&self, doc: &mut DocView<'_, '_>) -> Option<bool> {
         match self {
             Cond::Const(c) => *c,
             Cond::And(items) => {
                 let mut unknown = false;
                 for c in items {
-                    match c.eval(doc) {
+                    match c.eval_in(doc) {
                         Some(false) => return Some(false),
                         None => unknown = true,
                         Some(true) => {}
@@ -99,7 +138,7 @@ impl Cond {
             Cond::Or(items) => {
                 let mut unknown = false;
                 for c in items {
-                    match c.eval(doc) {
+                    match c.eval_in(doc) {
                         Some(true) => return Some(true),
                         None => unknown = true,
                         Some(false) => {}
@@ -107,15 +146,15 @@ impl Cond {
                 }
                 if unknown { None } else { Some(false) }
             }
-            Cond::Not(c) => c.eval(doc).map(|b| !b),
+            Cond::Not(c) => c.eval_in(doc).map(|b| !b),
             Cond::Field { field, test } => Some(field_test(field, test, doc)),
-            Cond::Script(s) => s.eval(doc),
+            Cond::Script(s) => s.eval_in(doc),
         }
     }
 }
 
-fn field_test(field: &FieldPath, test: &FieldTest, doc: &Value) -> bool {
-    let stored = field.resolve(doc);
+fn field_test(field: &FieldPath, test: &FieldTest, doc: &mut DocView<'_, '_>) -> bool {
+    let stored = doc.get(field);
     if let FieldTest::IsNull = test {
         return !any_scalar(stored, &mut |v| !v.is_null());
     }

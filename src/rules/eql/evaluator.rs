@@ -1,20 +1,25 @@
 //! Runs an [`EqlRuleSet`] over a stream of events.
 //!
 //! Event queries without pipes match in `on_event`. Sequences, samples and piped queries
-//! only buffer their candidate events (those matching at least one of their filters, with
-//! id, time and join keys) and are decided in `finish` after sorting by (time, event id),
-//! so the result never depends on arrival order. Memory is bounded by the number of
-//! candidates, not by the stream.
+//! only buffer compact candidates (see `candidate`) and are decided in `finish` after
+//! sorting by (time, event id), so the result never depends on arrival order. Memory is
+//! bounded by the number of distinct candidate events (for piped event queries, by the
+//! pipes' window), not by the stream.
 
-use super::candidate::{Candidate, extract_key};
-use super::pipes::apply_pipes;
+use super::candidate::{Hit, Interned, extract_key};
+use super::doc_view::{DocView, Slot, recycle};
+use super::pipes::{Window, apply_pipes};
 use super::query::Kind;
-use super::ruleset::{Bucket, EqlRuleSet};
+use super::ruleset::{Bucket, EqlRuleSet, FieldIndex};
+use super::text::fold_char;
+use super::time::event_time;
+use super::value::render_float;
 use super::{sample, sequence};
-use crate::model::{Event, fields};
+use crate::model::Event;
 use crate::rules::api::{Evaluator, RuleMatch};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 /// Byte offset of the `n`-th character of `s` (its length when `n` is past the end).
 fn char_offset(s: &str, n: usize) -> usize {
@@ -27,10 +32,10 @@ fn char_offset(s: &str, n: usize) -> usize {
 enum Buffer {
     /// Matches are reported at once.
     Streaming,
-    /// Piped event query: matching (id, time) pairs.
-    Events(Vec<(String, i64)>),
-    /// Sequence or sample candidates.
-    Staged(Vec<Candidate>),
+    /// Piped event query: matching (event, time) pairs, trimmed to the pipes' window.
+    Events(Vec<(u32, i64)>, Window),
+    /// Sequence or sample hits.
+    Staged(Vec<Hit>),
 }
 
 /// Evaluation state for one detection run over an [`EqlRuleSet`].
@@ -43,6 +48,11 @@ pub struct EqlEvaluator<'a> {
     /// Stateful units that matched the current event.
     hits: Vec<u32>,
     buffers: Vec<Buffer>,
+    names: Interned,
+    /// Field memo storage, recycled from event to event.
+    memo: Vec<Slot<'static>>,
+    /// The current event's interned number, once asked for (`Some(None)`: a duplicate).
+    current: Option<Option<u32>>,
 }
 
 impl<'a> EqlEvaluator<'a> {
@@ -52,7 +62,7 @@ impl<'a> EqlEvaluator<'a> {
             .iter()
             .map(|(_, q)| match (&q.kind, q.pipes.is_empty()) {
                 (Kind::Event(_), true) => Buffer::Streaming,
-                (Kind::Event(_), false) => Buffer::Events(Vec::new()),
+                (Kind::Event(_), false) => Buffer::Events(Vec::new(), Window::of(&q.pipes)),
                 _ => Buffer::Staged(Vec::new()),
             })
             .collect();
@@ -63,7 +73,18 @@ impl<'a> EqlEvaluator<'a> {
             fold_buf: String::new(),
             hits: Vec::new(),
             buffers,
+            names: Interned::default(),
+            memo: Vec::new(),
+            current: None,
         }
+    }
+
+    /// The current event's number in the interned ids; `None` when this exact event was
+    /// already recorded (the same record imported twice).
+    fn event_number(&mut self, event: &Event) -> Option<u32> {
+        *self
+            .current
+            .get_or_insert_with(|| self.names.event(&event.id, event.timestamp_ms))
     }
 
     fn next_generation(&mut self) {
@@ -74,182 +95,239 @@ impl<'a> EqlEvaluator<'a> {
         }
     }
 
-    fn visit_bucket(&mut self, bucket: &Bucket, event: &Event, out: &mut Vec<RuleMatch>) {
+    fn visit_bucket(
+        &mut self,
+        bucket: &Bucket,
+        event: &Event,
+        doc: &mut DocView<'_, '_>,
+        out: &mut Vec<RuleMatch>,
+    ) {
         for &u in &bucket.plain {
-            self.visit(u, event, out);
+            self.visit(u, event, doc, out);
         }
+        if bucket.index.is_empty() {
+            return;
+        }
+        let mut buf = std::mem::take(&mut self.fold_buf);
         for fi in &bucket.index {
-            let Some(stored) = fi.field.resolve(&event.doc) else {
+            let Some(stored) = doc.get(&fi.field) else {
                 continue;
             };
-            let values: &[Value] = match stored {
-                Value::Array(items) => items,
-                single => std::slice::from_ref(single),
-            };
-            for v in values {
-                let Some(s) = v.as_str() else { continue };
-                self.fold_buf.clear();
-                self.fold_buf.extend(s.chars().map(super::text::fold_char));
-                if let Some(units) = fi.exact.get(self.fold_buf.as_str()) {
-                    for &u in units {
-                        self.visit(u, event, out);
-                    }
+            self.visit_value(fi, stored, &mut buf, event, doc, out);
+        }
+        self.fold_buf = buf;
+    }
+
+    /// Looks one value of an indexed field up in its needles (nested arrays flattened,
+    /// as field tests flatten them) and visits the units whose needles it fits.
+    fn visit_value(
+        &mut self,
+        fi: &FieldIndex,
+        v: &Value,
+        buf: &mut String,
+        event: &Event,
+        doc: &mut DocView<'_, '_>,
+        out: &mut Vec<RuleMatch>,
+    ) {
+        if let Value::Array(items) = v {
+            for item in items {
+                self.visit_value(fi, item, buf, event, doc, out);
+            }
+            return;
+        }
+        if let Value::Number(n) = v
+            && let Some(f) = n.as_f64()
+            && !n.is_i64()
+            && f.fract() == 0.0
+            && f.abs() < 1e15
+        {
+            // An integral float equals a canonical integer literal numerically.
+            buf.clear();
+            let _ = write!(buf, "{}", f as i64);
+            self.visit_units(fi.exact.get(buf.as_str()), event, doc, out);
+        }
+        buf.clear();
+        match v {
+            Value::String(s) => buf.extend(s.chars().map(fold_char)),
+            // Rendered as string operators see them (`Val::to_text`).
+            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => {
+                    let _ = write!(buf, "{i}");
                 }
-                let chars = self.fold_buf.chars().count();
-                for (&len, map) in fi.prefix.range(..=chars) {
-                    let end = char_offset(&self.fold_buf, len);
-                    if let Some(units) = self.fold_buf.get(..end).and_then(|k| map.get(k)) {
-                        for &u in units {
-                            self.visit(u, event, out);
-                        }
-                    }
-                }
-                for (&len, map) in fi.suffix.range(..=chars) {
-                    let start = char_offset(&self.fold_buf, chars - len);
-                    if let Some(units) = self.fold_buf.get(start..).and_then(|k| map.get(k)) {
-                        for &u in units {
-                            self.visit(u, event, out);
-                        }
-                    }
-                }
+                (None, Some(f)) => buf.push_str(&render_float(f)),
+                (None, None) => return,
+            },
+            Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
+            _ => return,
+        }
+        self.visit_units(fi.exact.get(buf.as_str()), event, doc, out);
+        let chars = buf.chars().count();
+        for (&len, map) in fi.prefix.range(..=chars) {
+            let end = char_offset(buf, len);
+            self.visit_units(buf.get(..end).and_then(|k| map.get(k)), event, doc, out);
+        }
+        for (&len, map) in fi.suffix.range(..=chars) {
+            let start = char_offset(buf, chars - len);
+            self.visit_units(buf.get(start..).and_then(|k| map.get(k)), event, doc, out);
+        }
+        if let Some((ac, by_pattern)) = &fi.contains {
+            for m in ac.find_overlapping_iter(buf.as_str()) {
+                self.visit_units(by_pattern.get(m.pattern().as_usize()), event, doc, out);
             }
         }
     }
 
-    fn visit(&mut self, u: u32, event: &Event, out: &mut Vec<RuleMatch>) {
+    fn visit_units(
+        &mut self,
+        units: Option<&Vec<u32>>,
+        event: &Event,
+        doc: &mut DocView<'_, '_>,
+        out: &mut Vec<RuleMatch>,
+    ) {
+        for &u in units.into_iter().flatten() {
+            self.visit(u, event, doc, out);
+        }
+    }
+
+    fn visit(
+        &mut self,
+        u: u32,
+        event: &Event,
+        doc: &mut DocView<'_, '_>,
+        out: &mut Vec<RuleMatch>,
+    ) {
+        let set = self.set;
         let idx = u as usize;
         match self.stamp.get_mut(idx) {
             Some(s) if *s == self.generation => return,
             Some(s) => *s = self.generation,
             None => return,
         }
-        let Some(&unit) = self.set.units.get(idx) else {
+        let Some(&unit) = set.units.get(idx) else {
             return;
         };
-        let Some(filter) = self.set.filter(unit) else {
+        let Some(filter) = set.filter(unit) else {
             return;
         };
-        if !filter.matches(&event.doc) {
+        // The bucket already checked the category.
+        if !filter.cond_holds(doc) {
             return;
         }
+        let Some((id, q)) = set.rules.get(unit.rule) else {
+            return;
+        };
         match self.buffers.get_mut(unit.rule) {
             Some(Buffer::Streaming) => {
-                if let Some((id, _)) = self.set.rules.get(unit.rule) {
-                    out.push(RuleMatch {
-                        rule_id: id.clone(),
-                        events: vec![(event.id.clone(), event.timestamp_ms)],
-                        fields: BTreeMap::new(),
-                    });
+                let ts = event_time(q.time_field.as_ref(), doc, event.timestamp_ms);
+                out.push(RuleMatch {
+                    rule_id: id.clone(),
+                    events: vec![(event.id.clone(), ts)],
+                    fields: BTreeMap::new(),
+                });
+            }
+            Some(Buffer::Events(..)) => {
+                let ts = event_time(q.time_field.as_ref(), doc, event.timestamp_ms);
+                let Some(n) = self.event_number(event) else {
+                    return;
+                };
+                if let Some(Buffer::Events(list, window)) = self.buffers.get_mut(unit.rule) {
+                    list.push((n, ts));
+                    window.trim(list, &self.names);
                 }
             }
-            Some(Buffer::Events(list)) => list.push((event.id.clone(), event.timestamp_ms)),
             Some(Buffer::Staged(_)) => self.hits.push(u),
             None => {}
         }
     }
 
-    /// Turns this event's stateful hits into one candidate per rule.
-    fn record_candidates(&mut self, event: &Event) {
+    /// Turns this event's stateful hits into compact candidates.
+    fn record_candidates(&mut self, event: &Event, doc: &mut DocView<'_, '_>) {
         if self.hits.is_empty() {
             return;
         }
+        let set = self.set;
         let mut hits = std::mem::take(&mut self.hits);
         hits.sort_unstable();
-        let mut current: Option<(usize, Candidate)> = None;
-        for &u in &hits {
-            let Some(&unit) = self.set.units.get(u as usize) else {
-                continue;
-            };
-            let Some(stage) = self.stage(unit.rule, unit.filter) else {
-                continue;
-            };
-            let Some(key) = extract_key(stage, &event.doc) else {
-                continue;
-            };
-            if current.as_ref().is_some_and(|(r, _)| *r != unit.rule) {
-                self.flush(current.take());
+        if let Some(n) = self.event_number(event) {
+            for &u in &hits {
+                let Some(&unit) = set.units.get(u as usize) else {
+                    continue;
+                };
+                let Some((_, q)) = set.rules.get(unit.rule) else {
+                    continue;
+                };
+                let Some(stage) = q.stage(unit.filter) else {
+                    continue;
+                };
+                let Some(key) = extract_key(stage, doc) else {
+                    continue;
+                };
+                let ts = event_time(q.time_field.as_ref(), doc, event.timestamp_ms);
+                let hit = Hit {
+                    ts,
+                    event: n,
+                    stage: u32::try_from(unit.filter).unwrap_or(u32::MAX),
+                    key: self.names.key(key),
+                };
+                if let Some(Buffer::Staged(list)) = self.buffers.get_mut(unit.rule) {
+                    list.push(hit);
+                }
             }
-            let (_, cand) = current.get_or_insert_with(|| {
-                (
-                    unit.rule,
-                    Candidate {
-                        id: event.id.clone(),
-                        ts: event.timestamp_ms,
-                        stages: Vec::new(),
-                    },
-                )
-            });
-            cand.stages.push((unit.filter, key));
         }
-        self.flush(current);
         hits.clear();
         self.hits = hits;
-    }
-
-    fn flush(&mut self, entry: Option<(usize, Candidate)>) {
-        if let Some((rule, cand)) = entry
-            && let Some(Buffer::Staged(list)) = self.buffers.get_mut(rule)
-        {
-            list.push(cand);
-        }
-    }
-
-    fn stage(&self, rule: usize, filter: usize) -> Option<&'a super::query::Stage> {
-        let (_, q) = self.set.rules.get(rule)?;
-        match &q.kind {
-            Kind::Sequence(s) => s
-                .stages
-                .get(filter)
-                .or_else(|| s.until.as_ref().filter(|_| filter == s.stages.len())),
-            Kind::Sample(s) => s.stages.get(filter),
-            Kind::Event(_) => None,
-        }
     }
 }
 
 impl Evaluator for EqlEvaluator<'_> {
     fn on_event(&mut self, event: &Event, out: &mut Vec<RuleMatch>) {
         self.next_generation();
+        self.current = None;
         let set = self.set;
-        match fields::get(&event.doc, "event.category") {
+        let mut memo = recycle(std::mem::take(&mut self.memo));
+        memo.resize(set.slot_count, None);
+        let mut doc = DocView::new(&event.doc, &mut memo);
+        match doc.get(&set.category_field) {
             Some(Value::String(c)) => {
                 if let Some(b) = set.by_category.get(c.as_str()) {
-                    self.visit_bucket(b, event, out);
+                    self.visit_bucket(b, event, &mut doc, out);
                 }
             }
             Some(Value::Array(items)) => {
                 for c in items.iter().filter_map(Value::as_str) {
                     if let Some(b) = set.by_category.get(c) {
-                        self.visit_bucket(b, event, out);
+                        self.visit_bucket(b, event, &mut doc, out);
                     }
                 }
             }
             _ => {}
         }
-        self.visit_bucket(&set.any, event, out);
-        self.record_candidates(event);
+        self.visit_bucket(&set.any, event, &mut doc, out);
+        self.record_candidates(event, &mut doc);
+        self.memo = recycle(memo);
     }
 
     fn finish(&mut self, out: &mut Vec<RuleMatch>) {
+        let names = &self.names;
         for (ri, buffer) in self.buffers.iter_mut().enumerate() {
             let Some((rule_id, q)) = self.set.rules.get(ri) else {
                 continue;
             };
             let results: Vec<sequence::Found> = match (buffer, &q.kind) {
                 (Buffer::Streaming, _) => continue,
-                (Buffer::Events(list), _) => {
+                (Buffer::Events(list, _), _) => {
                     let mut list = std::mem::take(list);
-                    list.sort();
+                    list.sort_by(|a, b| (a.1, names.id(a.0)).cmp(&(b.1, names.id(b.0))));
                     list.dedup();
                     list.into_iter()
-                        .map(|e| (vec![e], BTreeMap::new()))
+                        .map(|(e, ts)| (vec![(names.id(e).to_string(), ts)], BTreeMap::new()))
                         .collect()
                 }
-                (Buffer::Staged(cands), Kind::Sequence(spec)) => {
-                    sequence::run(spec, std::mem::take(cands))
+                (Buffer::Staged(hits), Kind::Sequence(spec)) => {
+                    sequence::run(spec, std::mem::take(hits), names)
                 }
-                (Buffer::Staged(cands), Kind::Sample(spec)) => {
-                    sample::run(spec, std::mem::take(cands))
+                (Buffer::Staged(hits), Kind::Sample(spec)) => {
+                    sample::run(spec, std::mem::take(hits), names)
                 }
                 (Buffer::Staged(_), Kind::Event(_)) => continue,
             };

@@ -9,6 +9,7 @@ mod ast;
 mod candidate;
 mod compile_cond;
 mod cond;
+mod doc_view;
 mod error;
 mod evaluator;
 mod functions;
@@ -20,14 +21,20 @@ mod parser;
 mod pipes;
 mod prefilter;
 mod query;
+mod resolve;
 mod ruleset;
 mod sample;
 mod script;
 mod sequence;
+mod slots;
+#[cfg(test)]
+mod tests_shared_dispatch;
 mod text;
+mod time;
 mod value;
 
 pub use error::EqlError;
 pub use evaluator::EqlEvaluator;
 pub use query::{EqlQuery, compile};
 pub use ruleset::EqlRuleSet;
+pub use time::time_value;

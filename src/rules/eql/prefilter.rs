@@ -31,27 +31,54 @@ const LOW_SELECTIVITY: &[&str] = &[
 /// A necessary condition: some value of one of these fields, folded, fits one needle.
 pub type Requirement = Vec<(FieldPath, Vec<Needle>)>;
 
-/// The most selective indexable conjunct of `cond`, if any.
+/// Every indexable conjunct of `cond`: each one alone is a necessary condition.
+pub fn options(cond: &Cond) -> Vec<Requirement> {
+    match cond {
+        Cond::And(items) => items.iter().filter_map(indexable).collect(),
+        other => indexable(other).into_iter().collect(),
+    }
+}
+
+/// The cheapest option to index on: the one whose needles the fewest filters of the rule
+/// set share (`shared` counts them), avoiding fields most events carry, exact values
+/// before affixes before inner literals.
+pub fn choose(
+    options: &[Requirement],
+    shared: &dyn Fn(&str, &Needle) -> usize,
+) -> Option<Requirement> {
+    let score = |r: &Requirement| -> usize {
+        r.iter()
+            .map(|(f, needles)| {
+                let common = if LOW_SELECTIVITY.contains(&f.path.as_str()) {
+                    1_000_000
+                } else if f.path.ends_with(".args") {
+                    // Argument lists are long and their tokens common ("user", "/c"):
+                    // every element costs a lookup.
+                    6
+                } else {
+                    0
+                };
+                needles
+                    .iter()
+                    .map(|n| {
+                        let kind = match n {
+                            Needle::Exact(_) => 0,
+                            Needle::Prefix(_) | Needle::Suffix(_) => 1,
+                            Needle::Contains(_) => 2,
+                        };
+                        common + shared(&f.path, n).saturating_mul(4) + kind
+                    })
+                    .sum::<usize>()
+            })
+            .sum()
+    };
+    options.iter().min_by_key(|r| score(r)).cloned()
+}
+
+/// The best indexable conjunct of `cond` considered alone, if any.
+#[cfg(test)]
 pub fn requirement(cond: &Cond) -> Option<Requirement> {
-    let conjuncts: Vec<&Cond> = match cond {
-        Cond::And(items) => items.iter().collect(),
-        other => vec![other],
-    };
-    let found: Vec<Requirement> = conjuncts.into_iter().filter_map(indexable).collect();
-    let selective = |r: &Requirement| {
-        r.iter()
-            .all(|(f, _)| !LOW_SELECTIVITY.contains(&f.path.as_str()))
-    };
-    let exact = |r: &Requirement| {
-        r.iter()
-            .all(|(_, ns)| ns.iter().all(|n| matches!(n, Needle::Exact(_))))
-    };
-    let best = found
-        .iter()
-        .find(|r| selective(r) && exact(r))
-        .or_else(|| found.iter().find(|r| selective(r)))
-        .or_else(|| found.first())?;
-    Some(best.clone())
+    choose(&options(cond), &|_, _| 1)
 }
 
 fn literal_text(v: &Val) -> Option<Needle> {
@@ -59,10 +86,12 @@ fn literal_text(v: &Val) -> Option<Needle> {
 }
 
 fn plain_text(s: &str) -> Option<String> {
-    // Numeric and boolean strings compare leniently with numbers and booleans, which a
-    // text index cannot see; leave such conjuncts to the full evaluation.
+    // Numeric and boolean strings compare leniently with numbers and booleans. Only
+    // canonical integers (`"4720"`) are indexed: the evaluator looks numbers up by their
+    // integer text. Anything else numeric or boolean is left to the full evaluation.
     let t = s.trim();
-    if t.parse::<f64>().is_ok() || t == "true" || t == "false" {
+    let canonical_int = s.parse::<i64>().is_ok_and(|i| i.to_string() == s);
+    if (t.parse::<f64>().is_ok() && !canonical_int) || t == "true" || t == "false" {
         return None;
     }
     Some(fold(s))
@@ -129,11 +158,23 @@ mod tests {
         let r = req(r#"process.executable : "*\\Tools\\X.exe""#).unwrap();
         assert_eq!(r[0].1, vec![Needle::Suffix("\\tools\\x.exe".to_string())]);
         let r = req(r#"process.executable : "?:\\Windows\\*.EXE""#).unwrap();
-        assert_eq!(r[0].1, vec![Needle::Suffix(".exe".to_string())]);
+        assert_eq!(r[0].1, vec![Needle::Contains(":\\windows\\".to_string())]);
         assert!(req(r#"process.name : "ne*""#).is_none());
         assert!(req(r#"process.name : "*et*""#).is_none());
         assert!(req(r#"not process.name == "a""#).is_none());
-        assert!(req(r#"event.code == "4720""#).is_none());
+        assert!(req(r#"event.code == "4720.0""#).is_none());
+        assert!(req(r#"event.code == "04720""#).is_none());
+        let r = req(r#"event.code == "4720""#).unwrap();
+        assert_eq!(r[0].1, vec![exact("4720")]);
+        let r = req(r#"file.path : "C:\\Users\\*\\AppData\\drop7\\*.exe""#).unwrap();
+        assert_eq!(
+            r[0].1,
+            vec![Needle::Contains("\\appdata\\drop7\\".to_string())]
+        );
+        let r = req(r#"process.command_line : "*payload*""#).unwrap();
+        assert_eq!(r[0].1, vec![Needle::Contains("payload".to_string())]);
+        let r = req(r#"process.name : "net.exe" and process.args : ("x1", "x2", "x3")"#).unwrap();
+        assert_eq!(r[0].0.path, "process.name");
         let r = req(r#"event.type == "start""#).unwrap();
         assert_eq!(r[0].0.path, "event.type");
     }

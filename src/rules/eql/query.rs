@@ -5,6 +5,7 @@
 use super::ast::{self, Body, FieldRef, Pipe};
 use super::compile_cond::compile_condition;
 use super::cond::{Cond, FieldPath};
+use super::doc_view::DocView;
 use super::error::EqlError;
 use super::parser::parse;
 use crate::model::{Event, fields};
@@ -34,6 +35,11 @@ impl Filter {
         }
         self.cond.eval(doc) == Some(true)
     }
+
+    /// The condition alone, for an event already dispatched by its category.
+    pub fn cond_holds(&self, doc: &mut DocView<'_, '_>) -> bool {
+        self.cond.eval_in(doc) == Some(true)
+    }
 }
 
 /// Exact, case-sensitive membership of `cat` in the multi-valued `event.category`.
@@ -43,6 +49,12 @@ pub fn has_category(doc: &Value, cat: &str) -> bool {
         Some(Value::Array(items)) => items.iter().any(|v| v.as_str() == Some(cat)),
         _ => false,
     }
+}
+
+/// A field reference or a condition of a query, for passes over the whole query.
+pub(crate) enum Part<'x> {
+    Field(&'x mut FieldPath),
+    Cond(&'x mut Cond),
 }
 
 /// A join key field; `optional` (`?field`) lets a missing value join as null.
@@ -87,6 +99,9 @@ pub struct EqlQuery {
     pub(crate) pipes: Vec<Pipe>,
     categories: Option<Vec<String>>,
     source: String,
+    /// The rule's `timestamp_override` field: event time for windows, ordering and
+    /// alerts, falling back to the event's own time when missing or unreadable.
+    pub(crate) time_field: Option<FieldPath>,
 }
 
 /// Parses and compiles an EQL query (Elasticsearch dialect).
@@ -112,16 +127,14 @@ pub fn compile(source: &str) -> Result<EqlQuery, EqlError> {
         pipes: q.pipes,
         categories,
         source: source.to_string(),
+        time_field: None,
     })
 }
 
 fn key_fields(refs: &[FieldRef]) -> Vec<KeyField> {
     refs.iter()
         .map(|f| KeyField {
-            field: FieldPath {
-                path: f.path.clone(),
-                index: f.index,
-            },
+            field: FieldPath::new(&f.path, f.index),
             optional: f.optional,
         })
         .collect()
@@ -169,6 +182,13 @@ fn categories_of(kind: &Kind) -> Option<Vec<String>> {
 }
 
 impl EqlQuery {
+    /// Uses `field` (an Elastic rule's `timestamp_override`, such as `event.ingested`) as
+    /// the event time, falling back to the event's own time when the field is missing.
+    pub fn with_timestamp_override(mut self, field: Option<&str>) -> Self {
+        self.time_field = field.map(|f| FieldPath::new(f, None));
+        self
+    }
+
     /// The query text it was compiled from.
     pub fn source(&self) -> &str {
         &self.source
@@ -193,6 +213,39 @@ impl EqlQuery {
     /// filter is `any where`). Used to dispatch events to rules.
     pub fn categories(&self) -> Option<&[String]> {
         self.categories.as_deref()
+    }
+
+    /// Visits every field reference (keys, time field) and every condition, mutably.
+    pub(crate) fn for_each_part_mut(&mut self, visit: &mut dyn FnMut(Part<'_>)) {
+        if let Some(t) = &mut self.time_field {
+            visit(Part::Field(t));
+        }
+        let stages: Vec<&mut Stage> = match &mut self.kind {
+            Kind::Event(f) => {
+                visit(Part::Cond(&mut f.cond));
+                return;
+            }
+            Kind::Sequence(s) => s.stages.iter_mut().chain(s.until.iter_mut()).collect(),
+            Kind::Sample(s) => s.stages.iter_mut().collect(),
+        };
+        for st in stages {
+            visit(Part::Cond(&mut st.filter.cond));
+            st.keys
+                .iter_mut()
+                .for_each(|k| visit(Part::Field(&mut k.field)));
+        }
+    }
+
+    /// A sequence/sample item by filter index (`until` is the index after the items).
+    pub(crate) fn stage(&self, filter: usize) -> Option<&Stage> {
+        match &self.kind {
+            Kind::Sequence(s) => s
+                .stages
+                .get(filter)
+                .or_else(|| s.until.as_ref().filter(|_| filter == s.stages.len())),
+            Kind::Sample(s) => s.stages.get(filter),
+            Kind::Event(_) => None,
+        }
     }
 
     pub(crate) fn filters(&self) -> Vec<&Filter> {

@@ -1,14 +1,18 @@
 //! A set of compiled EQL rules with the shared dispatch tables that make many rules cheap:
 //! every filter (an event query, or one sequence/sample item) is a "unit" filed under its
-//! event category, and, when it has a literal requirement, under (field, folded value) so
-//! that an event only reaches the filters whose literals it carries.
+//! event category, and, when it has a literal requirement, under (field, folded needle) so
+//! that an event only reaches the filters whose literals it carries. Each filter is filed
+//! under its rarest requirement across the set; inner literals of one field share one
+//! aho-corasick automaton.
 
 use super::cond::FieldPath;
 use super::evaluator::EqlEvaluator;
-use super::prefilter::requirement;
+use super::prefilter::{Requirement, choose, options};
 use super::query::{EqlQuery, Filter, Kind};
+use super::slots::assign_slots;
 use super::text::Needle;
-use std::collections::{BTreeMap, HashMap};
+use aho_corasick::AhoCorasick;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Unit {
@@ -26,14 +30,19 @@ pub(crate) struct Bucket {
     pub index: Vec<FieldIndex>,
 }
 
-/// Needles of one field: folded whole values, and prefixes/suffixes grouped by length in
-/// characters so that one hash lookup per length decides.
+/// Needles of one field: folded whole values, prefixes/suffixes grouped by length in
+/// characters so that one hash lookup per length decides, and inner literals matched
+/// together by one automaton.
 #[derive(Debug)]
 pub(crate) struct FieldIndex {
     pub field: FieldPath,
     pub exact: HashMap<String, Vec<u32>>,
     pub prefix: BTreeMap<usize, HashMap<String, Vec<u32>>>,
     pub suffix: BTreeMap<usize, HashMap<String, Vec<u32>>>,
+    /// Inner literals with their units, until `seal` builds `contains`.
+    inner: HashMap<String, Vec<u32>>,
+    /// The automaton over the inner literals and, by pattern id, their units.
+    pub contains: Option<(AhoCorasick, Vec<Vec<u32>>)>,
 }
 
 fn add_unit(map: &mut HashMap<String, Vec<u32>>, key: String, unit: u32) {
@@ -44,8 +53,8 @@ fn add_unit(map: &mut HashMap<String, Vec<u32>>, key: String, unit: u32) {
 }
 
 impl Bucket {
-    fn add(&mut self, unit: u32, filter: &Filter) {
-        let Some(req) = requirement(&filter.cond) else {
+    fn add(&mut self, unit: u32, req: Option<Requirement>) {
+        let Some(req) = req else {
             self.plain.push(unit);
             return;
         };
@@ -58,6 +67,8 @@ impl Bucket {
                         exact: HashMap::new(),
                         prefix: BTreeMap::new(),
                         suffix: BTreeMap::new(),
+                        inner: HashMap::new(),
+                        contains: None,
                     });
                     self.index.len() - 1
                 }
@@ -76,6 +87,32 @@ impl Bucket {
                         let len = v.chars().count();
                         add_unit(fi.suffix.entry(len).or_default(), v, unit);
                     }
+                    Needle::Contains(v) => add_unit(&mut fi.inner, v, unit),
+                }
+            }
+        }
+    }
+
+    /// Builds the automata once every unit is filed. An automaton that cannot be built
+    /// (it never fails for plain literals) sends its units to the unindexed list, which
+    /// costs speed, never a match.
+    fn seal(&mut self) {
+        for fi in &mut self.index {
+            if fi.inner.is_empty() {
+                continue;
+            }
+            let mut entries: Vec<(String, Vec<u32>)> =
+                std::mem::take(&mut fi.inner).into_iter().collect();
+            entries.sort();
+            let (patterns, units): (Vec<String>, Vec<Vec<u32>>) = entries.into_iter().unzip();
+            match AhoCorasick::new(&patterns) {
+                Ok(ac) => fi.contains = Some((ac, units)),
+                Err(_) => {
+                    for u in units.into_iter().flatten() {
+                        if !self.plain.contains(&u) {
+                            self.plain.push(u);
+                        }
+                    }
                 }
             }
         }
@@ -89,17 +126,51 @@ pub struct EqlRuleSet {
     pub(crate) units: Vec<Unit>,
     pub(crate) by_category: HashMap<String, Bucket>,
     pub(crate) any: Bucket,
+    /// `event.category`, read through the memo like every other field.
+    pub(crate) category_field: FieldPath,
+    /// Distinct field paths read by the rules (memo size per event).
+    pub(crate) slot_count: usize,
 }
 
 impl EqlRuleSet {
     /// Builds the set from (rule id, compiled query) pairs.
-    pub fn new(rules: Vec<(String, EqlQuery)>) -> Self {
+    pub fn new(mut rules: Vec<(String, EqlQuery)>) -> Self {
+        let mut slot_count = assign_slots(rules.iter_mut().map(|(_, q)| q));
+        let category_field = FieldPath::with_slot("event.category", None, slot_count);
+        slot_count += 1;
         let mut set = EqlRuleSet {
             rules,
             units: Vec::new(),
             by_category: HashMap::new(),
             any: Bucket::default(),
+            category_field,
+            slot_count,
         };
+        // Every filter's indexable conjuncts, then how many filters share each needle.
+        let mut all_options: Vec<Vec<Requirement>> = Vec::new();
+        let mut shared: HashMap<(String, Needle), usize> = HashMap::new();
+        for (_, q) in &set.rules {
+            for filter in q.filters() {
+                let opts = options(&filter.cond);
+                let mut mine: HashSet<(String, Needle)> = HashSet::new();
+                for (f, needles) in opts.iter().flatten() {
+                    for n in needles {
+                        mine.insert((f.path.clone(), n.clone()));
+                    }
+                }
+                for k in mine {
+                    *shared.entry(k).or_default() += 1;
+                }
+                all_options.push(opts);
+            }
+        }
+        let count = |path: &str, n: &Needle| {
+            shared
+                .get(&(path.to_string(), n.clone()))
+                .copied()
+                .unwrap_or(1)
+        };
+        let mut opts = all_options.iter();
         for (ri, (_, q)) in set.rules.iter().enumerate() {
             for (fi, filter) in q.filters().into_iter().enumerate() {
                 let id = u32::try_from(set.units.len()).unwrap_or(u32::MAX);
@@ -111,9 +182,12 @@ impl EqlRuleSet {
                     Some(c) => set.by_category.entry(c.clone()).or_default(),
                     None => &mut set.any,
                 };
-                bucket.add(id, filter);
+                let chosen = opts.next().and_then(|o| choose(o, &count));
+                bucket.add(id, chosen);
             }
         }
+        set.any.seal();
+        set.by_category.values_mut().for_each(Bucket::seal);
         set
     }
 

@@ -2,7 +2,7 @@
 //! regardless of their order in time. The earliest workable events are chosen, so the
 //! result is deterministic. Samples are returned ordered by their first event.
 
-use super::candidate::{Candidate, Key};
+use super::candidate::{Hit, Interned, group};
 use super::query::SampleSpec;
 use super::sequence::Found;
 use std::collections::{BTreeMap, HashMap};
@@ -10,20 +10,19 @@ use std::collections::{BTreeMap, HashMap};
 /// Upper bound on search steps per key (the assignment is a small matching problem).
 const MAX_STEPS: usize = 10_000;
 
-pub fn run(spec: &SampleSpec, mut cands: Vec<Candidate>) -> Vec<Found> {
-    cands.sort_by(|a, b| (a.ts, &a.id).cmp(&(b.ts, &b.id)));
-    cands.dedup_by(|a, b| a.id == b.id);
+pub fn run(spec: &SampleSpec, mut hits: Vec<Hit>, names: &Interned) -> Vec<Found> {
+    let cands = group(&mut hits, names);
     let stages = spec.stages.len();
     // key -> per stage, ascending ordinals; keys kept in order of first appearance.
-    let mut order: Vec<&Key> = Vec::new();
-    let mut by_key: HashMap<&Key, Vec<Vec<usize>>> = HashMap::new();
+    let mut order: Vec<u32> = Vec::new();
+    let mut by_key: HashMap<u32, Vec<Vec<usize>>> = HashMap::new();
     for (ord, c) in cands.iter().enumerate() {
-        for (s, k) in &c.stages {
-            let lists = by_key.entry(k).or_insert_with(|| {
-                order.push(k);
+        for h in c.hits {
+            let lists = by_key.entry(h.key).or_insert_with(|| {
+                order.push(h.key);
                 vec![Vec::new(); stages]
             });
-            if let Some(l) = lists.get_mut(*s)
+            if let Some(l) = lists.get_mut(h.stage as usize)
                 && l.last() != Some(&ord)
             {
                 l.push(ord);
@@ -32,7 +31,7 @@ pub fn run(spec: &SampleSpec, mut cands: Vec<Candidate>) -> Vec<Found> {
     }
     let mut out: Vec<(usize, Found)> = Vec::new();
     for key in order {
-        let Some(lists) = by_key.get(key) else {
+        let Some(lists) = by_key.get(&key) else {
             continue;
         };
         if lists.iter().any(Vec::is_empty) {
@@ -47,13 +46,13 @@ pub fn run(spec: &SampleSpec, mut cands: Vec<Candidate>) -> Vec<Found> {
         let events = chosen
             .iter()
             .filter_map(|&o| cands.get(o))
-            .map(|c| (c.id.clone(), c.ts))
+            .map(|c| (names.id(c.event).to_string(), c.ts))
             .collect();
         let mut fields = BTreeMap::new();
         if let Some(stage) = spec.stages.first() {
-            for (kf, v) in stage.keys.iter().zip(key.iter()) {
+            for (kf, v) in stage.keys.iter().zip(names.key_parts(key)) {
                 if let Some(v) = v {
-                    fields.insert(kf.field.path.clone(), v.clone());
+                    fields.insert(kf.field.path.clone(), v.to_string());
                 }
             }
         }

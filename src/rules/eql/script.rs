@@ -8,6 +8,7 @@
 
 use super::ast::ArithOp;
 use super::cond::{FieldPath, OrderOp};
+use super::doc_view::DocView;
 use super::functions::{Func, call};
 use super::text::Wildcard;
 use super::value::{Val, equal, order};
@@ -48,13 +49,13 @@ pub struct ScriptPred {
 }
 
 impl ScriptPred {
-    pub fn eval(&self, doc: &Value) -> Option<bool> {
+    pub fn eval_in(&self, doc: &mut DocView<'_, '_>) -> Option<bool> {
         let mut stored: [Option<&Value>; MAX_SLOTS] = [None; MAX_SLOTS];
         let mut lens = [1usize; MAX_SLOTS];
         let n = self.fields.len().min(MAX_SLOTS);
         let mut combos = 1usize;
         for (i, f) in self.fields.iter().take(n).enumerate() {
-            stored[i] = f.resolve(doc);
+            stored[i] = doc.get(f);
             if let Some(Value::Array(items)) = stored[i] {
                 lens[i] = items.len().max(1);
             }

@@ -5,7 +5,7 @@
 //! event of the same key may sit between the neighbouring positive events (or, for a
 //! leading/trailing missing item, within maxspan of the sequence; inferred from the docs).
 
-use super::candidate::{Candidate, Key};
+use super::candidate::{Candidate, Hit, Interned, group};
 use super::query::SequenceSpec;
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,9 +18,8 @@ struct Partial {
 
 /// Sorts the candidates by (time, id) and returns every completed sequence, ordered by
 /// its first event.
-pub fn run(spec: &SequenceSpec, mut cands: Vec<Candidate>) -> Vec<Found> {
-    cands.sort_by(|a, b| (a.ts, &a.id).cmp(&(b.ts, &b.id)));
-    cands.dedup_by(|a, b| a.id == b.id);
+pub fn run(spec: &SequenceSpec, mut hits: Vec<Hit>, names: &Interned) -> Vec<Found> {
+    let cands = group(&mut hits, names);
     let positive: Vec<usize> = (0..spec.stages.len())
         .filter(|&i| spec.stages.get(i).is_some_and(|s| !s.missing))
         .collect();
@@ -28,7 +27,7 @@ pub fn run(spec: &SequenceSpec, mut cands: Vec<Candidate>) -> Vec<Found> {
         return Vec::new();
     };
     let until_idx = spec.stages.len();
-    let mut states: Vec<HashMap<&Key, Partial>> =
+    let mut states: Vec<HashMap<u32, Partial>> =
         (0..positive.len()).map(|_| HashMap::new()).collect();
     let mut completed: Vec<Vec<usize>> = Vec::new();
     for (ord, c) in cands.iter().enumerate() {
@@ -36,7 +35,7 @@ pub fn run(spec: &SequenceSpec, mut cands: Vec<Candidate>) -> Vec<Found> {
             && let Some(k) = c.key_for(until_idx)
         {
             states.iter_mut().for_each(|s| {
-                s.remove(k);
+                s.remove(&k);
             });
         }
         // Later states first, so one event cannot advance a sequence twice.
@@ -56,7 +55,7 @@ pub fn run(spec: &SequenceSpec, mut cands: Vec<Candidate>) -> Vec<Found> {
                 }
                 continue;
             }
-            let Some(mut p) = states.get_mut(j - 1).and_then(|s| s.remove(k)) else {
+            let Some(mut p) = states.get_mut(j - 1).and_then(|s| s.remove(&k)) else {
                 continue;
             };
             if spec.maxspan_ms.is_some_and(|ms| c.ts - p.start > ms) {
@@ -82,16 +81,16 @@ pub fn run(spec: &SequenceSpec, mut cands: Vec<Candidate>) -> Vec<Found> {
             positive.first().and_then(|&s| spec.stages.get(s)),
         ) && let Some(key) = first.key_for(positive[0])
         {
-            for (kf, v) in stage.keys.iter().zip(key) {
+            for (kf, v) in stage.keys.iter().zip(names.key_parts(key)) {
                 if let Some(v) = v {
-                    fields.insert(kf.field.path.clone(), v.clone());
+                    fields.insert(kf.field.path.clone(), v.to_string());
                 }
             }
         }
         let list = events
             .iter()
             .filter_map(|&o| cands.get(o))
-            .map(|c| (c.id.clone(), c.ts))
+            .map(|c| (names.id(c.event).to_string(), c.ts))
             .collect();
         out.push((list, fields));
     }
@@ -99,13 +98,13 @@ pub fn run(spec: &SequenceSpec, mut cands: Vec<Candidate>) -> Vec<Found> {
 }
 
 /// For each missing-event item: candidate ordinals per join key, ascending.
-struct MissingIndex<'c> {
-    per_stage: HashMap<usize, HashMap<&'c Key, Vec<usize>>>,
+struct MissingIndex {
+    per_stage: HashMap<usize, HashMap<u32, Vec<usize>>>,
 }
 
-impl<'c> MissingIndex<'c> {
-    fn build(spec: &SequenceSpec, cands: &'c [Candidate]) -> Self {
-        let mut per_stage: HashMap<usize, HashMap<&Key, Vec<usize>>> = HashMap::new();
+impl MissingIndex {
+    fn build(spec: &SequenceSpec, cands: &[Candidate<'_>]) -> Self {
+        let mut per_stage: HashMap<usize, HashMap<u32, Vec<usize>>> = HashMap::new();
         for (i, st) in spec.stages.iter().enumerate() {
             if !st.missing {
                 continue;
@@ -125,7 +124,7 @@ impl<'c> MissingIndex<'c> {
         spec: &SequenceSpec,
         positive: &[usize],
         events: &[usize],
-        cands: &[Candidate],
+        cands: &[Candidate<'_>],
     ) -> bool {
         if self.per_stage.is_empty() {
             return true;
@@ -141,7 +140,7 @@ impl<'c> MissingIndex<'c> {
         };
         let span = spec.maxspan_ms.unwrap_or(0);
         for (&m, by_key) in &self.per_stage {
-            let Some(ords) = by_key.get(key) else {
+            let Some(ords) = by_key.get(&key) else {
                 continue;
             };
             let before = positive.iter().rposition(|&p| p < m);

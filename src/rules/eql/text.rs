@@ -82,11 +82,13 @@ pub fn contains(hay: &str, needle: &str, insensitive: bool) -> bool {
 }
 
 /// What a value must look like, folded, for a pattern to have a chance to match.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Needle {
     Exact(String),
     Prefix(String),
     Suffix(String),
+    /// Found anywhere in the value (aho-corasick over the field).
+    Contains(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,29 +148,17 @@ impl Wildcard {
         Wildcard { shape, insensitive }
     }
 
-    /// A literal the value must start with (`Prefix`) or end with (`Suffix`), or equal,
-    /// folded, for indexing; affixes shorter than three characters are not worth it.
+    /// A literal the value must equal, start with, end with or contain, folded, for
+    /// indexing: the longest literal run of the pattern (affixes win ties, being cheaper
+    /// to look up); runs shorter than three characters are not worth it.
     pub fn needle(&self) -> Option<Needle> {
         let long = |s: &str| s.chars().count() >= 3;
         match &self.shape {
             Shape::Exact(s) => Some(Needle::Exact(fold(s))),
             Shape::Prefix(s) if long(s) => Some(Needle::Prefix(fold(s))),
             Shape::Suffix(s) if long(s) => Some(Needle::Suffix(fold(s))),
-            Shape::General(p) => {
-                let lit = |c: &PatChar| match c {
-                    PatChar::Lit(ch) => Some(*ch),
-                    _ => None,
-                };
-                let tail: Vec<char> = p.iter().rev().map_while(lit).collect();
-                let head: String = p.iter().map_while(lit).collect();
-                if tail.len() >= 3 {
-                    Some(Needle::Suffix(fold(&tail.iter().rev().collect::<String>())))
-                } else if long(&head) {
-                    Some(Needle::Prefix(fold(&head)))
-                } else {
-                    None
-                }
-            }
+            Shape::Contains(s) if long(s) => Some(Needle::Contains(fold(s))),
+            Shape::General(p) => general_needle(p),
             _ => None,
         }
     }
@@ -182,6 +172,42 @@ impl Wildcard {
             Shape::Contains(s) => contains(value, s, ci),
             Shape::General(p) => glob(p, value, ci),
         }
+    }
+}
+
+/// The longest literal run of a general pattern, as a prefix, suffix or inner needle.
+fn general_needle(p: &[PatChar]) -> Option<Needle> {
+    let runs = p.split(|c| !matches!(c, PatChar::Lit(_)));
+    let text = |run: &[PatChar]| -> String {
+        run.iter()
+            .filter_map(|c| match c {
+                PatChar::Lit(ch) => Some(*ch),
+                _ => None,
+            })
+            .collect()
+    };
+    let head = p
+        .iter()
+        .take_while(|c| matches!(c, PatChar::Lit(_)))
+        .count();
+    let tail = p
+        .iter()
+        .rev()
+        .take_while(|c| matches!(c, PatChar::Lit(_)))
+        .count();
+    let inner = runs.map(|r| r.len()).max().unwrap_or(0);
+    let best = head.max(tail).max(inner);
+    if best < 3 {
+        None
+    } else if tail == best {
+        Some(Needle::Suffix(fold(&text(&p[p.len() - tail..]))))
+    } else if head == best {
+        Some(Needle::Prefix(fold(&text(&p[..head]))))
+    } else {
+        let run = p
+            .split(|c| !matches!(c, PatChar::Lit(_)))
+            .find(|r| r.len() == best)?;
+        Some(Needle::Contains(fold(&text(run))))
     }
 }
 
