@@ -6,7 +6,9 @@
 //!
 //! Options: `--events N` (default 200000), `--input FILE` (ECS NDJSON instead of
 //! generating), `--sigma DIR` (default ../shared/rules/sigmahq/rules/windows),
-//! `--elastic DIR` (default ../shared/rules/elastic). Events are generated, normalized and
+//! `--elastic DIR` (default ../shared/rules/elastic), `--only PREFIX` (run only the rule sets
+//! whose label starts with PREFIX, case-insensitive: `sigma`, `sigma all`, `eql 500`...;
+//! for cachegrind runs). Events are generated, normalized and
 //! evaluated in chunks so memory stays bounded; only evaluation is timed. Peak RSS comes
 //! from `VmHWM` in /proc/self/status.
 
@@ -36,6 +38,8 @@ struct Options {
     input: Option<PathBuf>,
     sigma_dir: PathBuf,
     elastic_dir: PathBuf,
+    /// Lowercase label prefix of the rule sets to run; all when `None`.
+    only: Option<String>,
 }
 
 fn shared() -> PathBuf {
@@ -53,6 +57,7 @@ fn parse_args() -> Result<Options, String> {
         input: None,
         sigma_dir: shared().join("rules/sigmahq/rules/windows"),
         elastic_dir: shared().join("rules/elastic"),
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -68,10 +73,11 @@ fn parse_args() -> Result<Options, String> {
             "--input" => o.input = Some(PathBuf::from(value()?)),
             "--sigma" => o.sigma_dir = PathBuf::from(value()?),
             "--elastic" => o.elastic_dir = PathBuf::from(value()?),
+            "--only" => o.only = Some(value()?.to_ascii_lowercase()),
             "-h" | "--help" => {
                 return Err(
                     "usage: bench_rules [--events N] [--input FILE] [--sigma DIR] \
-                     [--elastic DIR]"
+                     [--elastic DIR] [--only PREFIX]"
                         .into(),
                 );
             }
@@ -219,8 +225,16 @@ struct Timing {
 }
 
 fn load_runs(o: &Options) -> Vec<Run> {
+    let wanted = |label: &str| {
+        o.only
+            .as_deref()
+            .is_none_or(|only| label.to_ascii_lowercase().starts_with(only))
+    };
     let mut runs = Vec::new();
-    for count in [1usize, 50, 500] {
+    for count in [1usize, 50, 500]
+        .into_iter()
+        .filter(|c| wanted(&format!("EQL {c}")))
+    {
         let start = Instant::now();
         let catalog = eql_catalog(count, &o.elastic_dir);
         runs.push(Run {
@@ -237,6 +251,9 @@ fn load_runs(o: &Options) -> Vec<Run> {
         ("Sigma 1".to_string(), vec![one]),
         (format!("Sigma all ({} files)", all.len()), all),
     ] {
+        if !wanted(&label) {
+            continue;
+        }
         let start = Instant::now();
         let catalog = sigma_catalog(&paths);
         runs.push(Run {

@@ -7,7 +7,7 @@
 //! the event's strings tells which rules can still match.
 
 use super::logsource::{Clause, DocFacts, Guard, module_aliases};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -164,6 +164,9 @@ fn lower_into<'a>(s: &str, buf: &'a mut [u8; 160]) -> Option<&'a str> {
     std::str::from_utf8(&buf[..b.len()]).ok()
 }
 
+/// Total literal length up to which the prefilter is built as a full DFA.
+const MAX_DFA_LITERAL_BYTES: usize = 256 * 1024;
+
 /// The shared literal prefilter.
 #[derive(Debug, Default)]
 pub struct Prefilter {
@@ -196,9 +199,14 @@ impl Prefilter {
         let automaton = if patterns.is_empty() {
             None
         } else {
+            // A full DFA is the fastest to scan with (one table lookup per byte); its
+            // memory grows with the literals, so very large sets keep the default choice.
+            let literal_bytes: usize = patterns.iter().map(String::len).sum();
+            let kind = (literal_bytes <= MAX_DFA_LITERAL_BYTES).then_some(AhoCorasickKind::DFA);
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
+                .kind(kind)
                 .build(&patterns)
                 .ok()
         };
@@ -217,36 +225,30 @@ impl Prefilter {
         )
     }
 
-    /// Marks in `hits` (a bitset) every literal found in the document's strings.
-    pub fn scan(&self, doc: &Value, hits: &mut Vec<u64>) {
-        hits.clear();
-        hits.resize(self.pattern_count.div_ceil(64), 0);
+    /// Marks in `hits` (a bitset over pattern ids, zero for ids not yet seen) every
+    /// literal found in the strings of `v`, and lists each newly marked id in `ids`.
+    pub fn scan(&self, v: &Value, hits: &mut [u64], ids: &mut Vec<u32>) {
         if let Some(ac) = &self.automaton {
-            scan_value(ac, doc, hits);
+            scan_value(ac, v, hits, ids);
         }
     }
 }
 
-fn scan_value(ac: &AhoCorasick, v: &Value, hits: &mut [u64]) {
+fn scan_value(ac: &AhoCorasick, v: &Value, hits: &mut [u64], ids: &mut Vec<u32>) {
     match v {
         Value::String(s) => {
             for m in ac.find_overlapping_iter(s.as_str()) {
                 let id = m.pattern().as_usize();
-                if let Some(w) = hits.get_mut(id / 64) {
+                if let Some(w) = hits.get_mut(id / 64)
+                    && *w & (1 << (id % 64)) == 0
+                {
                     *w |= 1 << (id % 64);
+                    ids.push(u32::try_from(id).unwrap_or(u32::MAX));
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|i| scan_value(ac, i, hits)),
-        Value::Object(map) => map.values().for_each(|i| scan_value(ac, i, hits)),
+        Value::Array(items) => items.iter().for_each(|i| scan_value(ac, i, hits, ids)),
+        Value::Object(map) => map.values().for_each(|i| scan_value(ac, i, hits, ids)),
         _ => {}
     }
-}
-
-/// Whether any of `ids` was hit.
-pub fn any_hit(ids: &[u32], hits: &[u64]) -> bool {
-    ids.iter().any(|&id| {
-        hits.get(id as usize / 64)
-            .is_some_and(|w| w & (1 << (id % 64)) != 0)
-    })
 }
