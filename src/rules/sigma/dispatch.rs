@@ -7,7 +7,7 @@
 //! the event's strings tells which rules can still match.
 
 use super::logsource::{Clause, DocFacts, Guard, module_aliases};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -164,9 +164,6 @@ fn lower_into<'a>(s: &str, buf: &'a mut [u8; 160]) -> Option<&'a str> {
     std::str::from_utf8(&buf[..b.len()]).ok()
 }
 
-/// Total literal length up to which the prefilter is built as a full DFA.
-const MAX_DFA_LITERAL_BYTES: usize = 256 * 1024;
-
 /// The shared literal prefilter.
 #[derive(Debug, Default)]
 pub struct Prefilter {
@@ -199,14 +196,9 @@ impl Prefilter {
         let automaton = if patterns.is_empty() {
             None
         } else {
-            // A full DFA is the fastest to scan with (one table lookup per byte); its
-            // memory grows with the literals, so very large sets keep the default choice.
-            let literal_bytes: usize = patterns.iter().map(String::len).sum();
-            let kind = (literal_bytes <= MAX_DFA_LITERAL_BYTES).then_some(AhoCorasickKind::DFA);
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
-                .kind(kind)
                 .build(&patterns)
                 .ok()
         };

@@ -11,7 +11,6 @@ use super::eval::{self, EventCtx, Found};
 use super::fieldmap;
 use super::logsource::DocFacts;
 use super::matcher::scalar_str;
-use super::path_cache::PathCache;
 use super::ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
 use crate::model::Event;
 use crate::rules::api::{Evaluator, RuleMatch};
@@ -44,7 +43,7 @@ impl<'a> SigmaEvaluator<'a> {
 
 fn first_text(found: Option<Found>) -> Option<String> {
     match found? {
-        Found::Computed(s) => Some(s),
+        Found::Computed(s) => Some(s.to_string()),
         Found::Json(v) => {
             let first = match v {
                 serde_json::Value::Array(items) => items.first()?,
@@ -111,11 +110,7 @@ impl Evaluator for SigmaEvaluator<'_> {
         let set = self.set;
         let facts = DocFacts::of(&event.doc);
         let source = fieldmap::source_kind(&event.doc, facts.channel, facts.code);
-        let ctx = EventCtx {
-            doc: &event.doc,
-            source,
-            paths: PathCache::new(&event.doc),
-        };
+        let ctx = EventCtx::new(&event.doc, source);
         let mut hits = std::mem::take(&mut self.hits);
         let mut hit_ids = std::mem::take(&mut self.hit_ids);
         let mut marks = std::mem::take(&mut self.marks);

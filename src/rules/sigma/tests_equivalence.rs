@@ -7,7 +7,6 @@ use super::evaluator::SigmaEvaluator;
 use super::fieldmap;
 use super::load::load_file;
 use super::logsource::DocFacts;
-use super::path_cache::PathCache;
 use super::ruleset::SigmaRuleSet;
 use super::{candidates, eval};
 use crate::ingest::{Location, RawKind, RawRecord, ReadItem, read_file};
@@ -111,11 +110,8 @@ fn generated_events(n: u64) -> Vec<Event> {
 /// The rule ids the straightforward path fires on one event, sorted.
 fn reference(set: &SigmaRuleSet, event: &Event) -> Vec<String> {
     let facts = DocFacts::of(&event.doc);
-    let ctx = eval::EventCtx {
-        doc: &event.doc,
-        source: fieldmap::source_kind(&event.doc, facts.channel, facts.code),
-        paths: PathCache::new(&event.doc),
-    };
+    let source = fieldmap::source_kind(&event.doc, facts.channel, facts.code);
+    let ctx = eval::EventCtx::new(&event.doc, source);
     let mut ids: Vec<String> = (0..set.detection_count())
         .filter(|&d| {
             let entry = set.detection(d);
