@@ -5,7 +5,7 @@
 //! uses them to skip rules without evaluating them.
 
 use super::condition::{self, Cond};
-use super::fieldmap::{self, DocPath, FieldRef};
+use super::fieldmap::{self, DocPath, FieldRef, SOURCE_KINDS};
 use super::meta::Located;
 use super::modifiers::{self, FieldTest, Placeholders, ValueTest};
 use super::yaml::{Scalar, YNode, YValue};
@@ -212,6 +212,48 @@ fn compile_entry(key: &str, v: &YNode, ph: &Placeholders) -> Result<CompiledFiel
         refs,
         test,
     })
+}
+
+/// Where the literals of [`required_literals`] can occur in a document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiteralSources {
+    /// Per source kind, the paths of every field that supplies literals.
+    pub paths: [Vec<String>; SOURCE_KINDS],
+    /// A keyword search supplies literals: they can be in any string of the event.
+    pub whole: bool,
+}
+
+/// The fields that can supply a detection's required literals: each literal a matching
+/// event must contain lies in the value of one of them (a superset is enough).
+pub fn literal_sources(det: &CompiledDetection) -> LiteralSources {
+    let mut out = LiteralSources::default();
+    for s in &det.searches {
+        search_sources(s, &mut out);
+    }
+    out
+}
+
+fn search_sources(s: &Search, out: &mut LiteralSources) {
+    match s {
+        Search::Or(items) => items.iter().for_each(|i| search_sources(i, out)),
+        Search::And(fields) => {
+            for f in fields.iter().filter(|f| field_req(f).is_some()) {
+                let Some(field) = &f.field else {
+                    out.whole = true;
+                    continue;
+                };
+                for (kind, paths) in field.per_source.iter().enumerate() {
+                    for p in paths {
+                        if let DocPath::Path(p) = p
+                            && !out.paths[kind].contains(p)
+                        {
+                            out.paths[kind].push(p.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Literals one of which must occur somewhere in a matching event (`None`: no guarantee).

@@ -217,36 +217,30 @@ impl Prefilter {
         )
     }
 
-    /// Marks in `hits` (a bitset) every literal found in the document's strings.
-    pub fn scan(&self, doc: &Value, hits: &mut Vec<u64>) {
-        hits.clear();
-        hits.resize(self.pattern_count.div_ceil(64), 0);
+    /// Marks in `hits` (a bitset over pattern ids, zero for ids not yet seen) every
+    /// literal found in the strings of `v`, and lists each newly marked id in `ids`.
+    pub fn scan(&self, v: &Value, hits: &mut [u64], ids: &mut Vec<u32>) {
         if let Some(ac) = &self.automaton {
-            scan_value(ac, doc, hits);
+            scan_value(ac, v, hits, ids);
         }
     }
 }
 
-fn scan_value(ac: &AhoCorasick, v: &Value, hits: &mut [u64]) {
+fn scan_value(ac: &AhoCorasick, v: &Value, hits: &mut [u64], ids: &mut Vec<u32>) {
     match v {
         Value::String(s) => {
             for m in ac.find_overlapping_iter(s.as_str()) {
                 let id = m.pattern().as_usize();
-                if let Some(w) = hits.get_mut(id / 64) {
+                if let Some(w) = hits.get_mut(id / 64)
+                    && *w & (1 << (id % 64)) == 0
+                {
                     *w |= 1 << (id % 64);
+                    ids.push(u32::try_from(id).unwrap_or(u32::MAX));
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|i| scan_value(ac, i, hits)),
-        Value::Object(map) => map.values().for_each(|i| scan_value(ac, i, hits)),
+        Value::Array(items) => items.iter().for_each(|i| scan_value(ac, i, hits, ids)),
+        Value::Object(map) => map.values().for_each(|i| scan_value(ac, i, hits, ids)),
         _ => {}
     }
-}
-
-/// Whether any of `ids` was hit.
-pub fn any_hit(ids: &[u32], hits: &[u64]) -> bool {
-    ids.iter().any(|&id| {
-        hits.get(id as usize / 64)
-            .is_some_and(|w| w & (1 << (id % 64)) != 0)
-    })
 }

@@ -14,18 +14,39 @@ use super::path_cache::PathCache;
 use crate::model::fields;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
-/// The document being evaluated, its source kind and its memoized field lookups.
+/// The document being evaluated, its source kind, its memoized field lookups and its
+/// computed values (each built at most once per event, however many rules read it).
 pub struct EventCtx<'p, 'a> {
     pub doc: &'a Value,
     pub source: SourceKind,
     pub paths: PathCache<'p, 'a>,
+    computed: [OnceCell<Option<String>>; 3],
+}
+
+impl<'p, 'a> EventCtx<'p, 'a> {
+    pub fn new(doc: &'a Value, source: SourceKind) -> Self {
+        Self {
+            doc,
+            source,
+            paths: PathCache::new(doc),
+            computed: Default::default(),
+        }
+    }
+
+    fn computed(&self, slot: usize, build: fn(&Value) -> Option<String>) -> Option<&str> {
+        self.computed
+            .get(slot)?
+            .get_or_init(|| build(self.doc))
+            .as_deref()
+    }
 }
 
 /// A found field value: in the document, or computed.
 pub enum Found<'a> {
     Json(&'a Value),
-    Computed(String),
+    Computed(&'a str),
 }
 
 pub fn matches<'p>(det: &'p CompiledDetection, ctx: &EventCtx<'p, '_>) -> bool {
@@ -49,16 +70,14 @@ fn eval_search<'p>(s: &'p Search, ctx: &EventCtx<'p, '_>) -> bool {
 }
 
 /// Resolves a mapped field: the first candidate path present in the document.
-pub fn lookup<'p, 'a>(field: &'p FieldRef, ctx: &EventCtx<'p, 'a>) -> Option<Found<'a>> {
+pub fn lookup<'p, 'c>(field: &'p FieldRef, ctx: &'c EventCtx<'p, '_>) -> Option<Found<'c>> {
     for p in &field.per_source[ctx.source as usize] {
         let found = match p {
             DocPath::Path(path) => ctx.paths.get(path).map(Found::Json),
-            DocPath::EcsUser => ecs_user(ctx.doc).map(Found::Computed),
-            DocPath::SubjectUser => subject_user(ctx.doc).map(Found::Computed),
-            DocPath::EcsHashes => ecs_hashes(ctx.doc).map(Found::Computed),
-            DocPath::MandatoryLabel => {
-                mandatory_label(ctx.doc).map(|s| Found::Computed(s.to_string()))
-            }
+            DocPath::EcsUser => ctx.computed(0, ecs_user).map(Found::Computed),
+            DocPath::SubjectUser => ctx.computed(1, subject_user).map(Found::Computed),
+            DocPath::EcsHashes => ctx.computed(2, ecs_hashes).map(Found::Computed),
+            DocPath::MandatoryLabel => mandatory_label(ctx.doc).map(Found::Computed),
         };
         if found.is_some() {
             return found;

@@ -305,27 +305,27 @@ pub struct DocFacts<'a> {
 impl<'a> DocFacts<'a> {
     pub fn of(doc: &'a Value) -> Self {
         let channel = crate::model::fields::first_str(doc, "winlog.channel");
-        let code = match crate::model::fields::get(doc, "event.code") {
-            Some(Value::String(s)) => s.trim().parse().ok(),
-            Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-            _ => None,
-        }
-        .or_else(|| {
-            crate::model::fields::get(doc, "winlog.event_id")
-                .and_then(Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok())
-        });
-        let os = crate::model::fields::first_str(doc, "host.os.type");
         let get = |path: &str| crate::model::fields::get(doc, path);
         let plain_code = |v: &Value| match v {
             Value::String(s) => s.trim().parse().ok(),
             Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
             _ => None,
         };
-        let event_id = match get("event.code") {
-            Some(v) => plain_code(v),
-            None => get("winlog.event_id").and_then(plain_code),
+        let numeric_id = |v: &Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
+        // `code` falls back to a numeric `winlog.event_id` whenever `event.code` gives no
+        // number; `event_id` reads `winlog.event_id` only when `event.code` is absent.
+        let (code, event_id) = match get("event.code") {
+            Some(v) => {
+                let c = plain_code(v);
+                let code = c.or_else(|| get("winlog.event_id").and_then(numeric_id));
+                (code, c)
+            }
+            None => {
+                let w = get("winlog.event_id");
+                (w.and_then(numeric_id), w.and_then(plain_code))
+            }
         };
+        let os = crate::model::fields::first_str(doc, "host.os.type");
         let dataset = match get("event.dataset") {
             Some(Value::String(s)) => Some(s.as_str()),
             Some(Value::Array(items)) => items.iter().find_map(Value::as_str),

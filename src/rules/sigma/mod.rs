@@ -2,6 +2,7 @@
 //! compiling detections with full modifier semantics, mapping Sigma fields onto
 //! vigil's stored documents, and evaluating everything through one [`SigmaRuleSet`].
 
+mod candidates;
 mod codes;
 mod compile;
 mod condition;
@@ -9,6 +10,7 @@ mod correlation;
 mod dispatch;
 mod encode;
 mod eval;
+mod evaluator;
 pub mod explain;
 pub mod fieldmap;
 mod load;
@@ -25,3 +27,6 @@ mod yaml;
 pub use explain::explain;
 pub use load::{LoadResult, LoadedFilter, LoadedRule, SigmaConfig, load_file, load_file_with};
 pub use ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
+
+#[cfg(test)]
+mod tests_equivalence;

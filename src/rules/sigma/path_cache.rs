@@ -9,8 +9,8 @@ use crate::model::fields;
 use serde_json::Value;
 use std::cell::RefCell;
 
-const SLOTS: usize = 64;
-const PROBES: usize = 8;
+const SLOTS: usize = 256;
+const PROBES: usize = 16;
 
 #[derive(Clone, Copy)]
 struct Slot<'p, 'd> {
@@ -82,7 +82,7 @@ mod tests {
             "nothing".into(),
         ];
         // More distinct paths than slots: the memo must fall back, never answer wrongly.
-        paths.extend((0..200).map(|i| format!("process.f{i}")));
+        paths.extend((0..600).map(|i| format!("process.f{i}")));
         let cache = PathCache::new(&doc);
         for _ in 0..2 {
             for p in &paths {

@@ -4,19 +4,18 @@
 //! filters to their target rules, and indexes rules for dispatch and the prefilter.
 //! Evaluation touches only the rules an event's logsource selects.
 
+use super::candidates::Required;
 use super::codes;
 use super::compile::{self, CompiledDetection};
-use super::correlation::{self, Candidate, CorrelationSpec};
-use super::dispatch::{self, Dispatch, Prefilter};
-use super::eval::{self, EventCtx, Found};
+use super::correlation::CorrelationSpec;
+use super::dispatch::{Dispatch, Prefilter};
+use super::evaluator::SigmaEvaluator;
 use super::fieldmap::{self, FieldRef};
 use super::load::{DetectionRule, LoadResult, LoadedFilter, LoadedRule, RuleBody};
-use super::logsource::{DocFacts, LogSource};
-use super::matcher::scalar_str;
-use super::path_cache::PathCache;
-use crate::model::{Event, RuleMeta};
-use crate::rules::api::{CompiledRuleSet, Diagnostic, Evaluator, RuleMatch, RuleStatus};
-use std::collections::{BTreeMap, HashMap};
+use super::logsource::{Guard, LogSource};
+use crate::model::RuleMeta;
+use crate::rules::api::{CompiledRuleSet, Diagnostic, Evaluator, RuleStatus};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Most candidates a correlation buffers in one run; beyond it the oldest-arriving are
@@ -25,30 +24,31 @@ pub const MAX_CANDIDATES_PER_CORRELATION: usize = 1_000_000;
 
 /// Where a detection rule's matches go for a correlation.
 #[derive(Debug)]
-struct Feed {
-    corr: usize,
-    input: usize,
-    group: Vec<FieldRef>,
-    value: Option<FieldRef>,
+pub(super) struct Feed {
+    pub corr: usize,
+    pub input: usize,
+    pub group: Vec<FieldRef>,
+    pub value: Option<FieldRef>,
 }
 
 #[derive(Debug)]
-struct DetEntry {
-    rule: usize,
-    compiled: Arc<DetectionRule>,
-    filters: Vec<Arc<CompiledDetection>>,
-    emit: bool,
-    feeds: Vec<Feed>,
-    required: Option<Vec<u32>>,
+pub(super) struct DetEntry {
+    pub rule: usize,
+    pub compiled: Arc<DetectionRule>,
+    pub filters: Vec<Arc<CompiledDetection>>,
+    pub emit: bool,
+    pub feeds: Vec<Feed>,
+    /// The prefilter literals one of which the event must contain, and where.
+    pub required: Option<Required>,
 }
 
 #[derive(Debug)]
-struct CorrEntry {
-    rule: usize,
-    spec: CorrelationSpec,
-    emit: bool,
+pub(super) struct CorrEntry {
+    pub rule: usize,
+    pub spec: CorrelationSpec,
+    pub emit: bool,
     /// (inner correlation entry, input index)
-    from_corr: Vec<(usize, usize)>,
+    pub from_corr: Vec<(usize, usize)>,
 }
 
 /// The compiled Sigma rule set.
@@ -105,6 +105,38 @@ impl SigmaRuleSet {
     /// Load and link problems.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    pub(super) fn dispatch(&self) -> &Dispatch {
+        &self.dispatch
+    }
+
+    pub(super) fn prefilter(&self) -> &Prefilter {
+        &self.prefilter
+    }
+
+    pub(super) fn detection_count(&self) -> usize {
+        self.detections.len()
+    }
+
+    pub(super) fn detection(&self, d: usize) -> &DetEntry {
+        &self.detections[d]
+    }
+
+    pub(super) fn guard_of(&self, d: usize) -> &Guard {
+        &self.detections[d].compiled.guard
+    }
+
+    pub(super) fn required_of(&self, d: usize) -> Option<&Required> {
+        self.detections[d].required.as_ref()
+    }
+
+    pub(super) fn correlation_count(&self) -> usize {
+        self.correlations.len()
+    }
+
+    pub(super) fn correlation(&self, c: usize) -> &CorrEntry {
+        &self.correlations[c]
     }
 
     fn refers_to(r: &LoadedRule, key: &str) -> bool {
@@ -221,7 +253,10 @@ impl SigmaRuleSet {
         let (prefilter, ids) = Prefilter::build(&lists);
         self.prefilter = prefilter;
         for (d, req) in self.detections.iter_mut().zip(ids) {
-            d.required = req;
+            d.required = req.map(|patterns| Required {
+                patterns,
+                scan: compile::literal_sources(&d.compiled.detection),
+            });
         }
         for (i, d) in self.detections.iter().enumerate() {
             let codes = codes::required_codes(&d.compiled.detection);
@@ -304,174 +339,6 @@ impl CompiledRuleSet for SigmaRuleSet {
     }
 
     fn evaluator(&self) -> Box<dyn Evaluator + '_> {
-        Box::new(SigmaEvaluator {
-            set: self,
-            stamps: vec![0; self.detections.len()],
-            generation: 0,
-            hits: Vec::new(),
-            direct: Vec::new(),
-            checked: Vec::new(),
-            buffers: vec![Vec::new(); self.correlations.len()],
-        })
-    }
-}
-
-struct SigmaEvaluator<'a> {
-    set: &'a SigmaRuleSet,
-    /// Per-rule generation stamps: a rule reached twice for one event runs once.
-    stamps: Vec<u32>,
-    generation: u32,
-    hits: Vec<u64>,
-    direct: Vec<usize>,
-    checked: Vec<usize>,
-    buffers: Vec<Vec<Candidate>>,
-}
-
-fn first_text(found: Option<Found>) -> Option<String> {
-    match found? {
-        Found::Computed(s) => Some(s),
-        Found::Json(v) => {
-            let first = match v {
-                serde_json::Value::Array(items) => items.first()?,
-                other => other,
-            };
-            let mut buf = [0u8; 40];
-            scalar_str(first, &mut buf).map(str::to_string)
-        }
-    }
-}
-
-impl<'s> SigmaEvaluator<'s> {
-    fn run_rule(
-        &mut self,
-        d: usize,
-        event: &Event,
-        ctx: &EventCtx<'s, '_>,
-        scanned: &mut bool,
-        out: &mut Vec<RuleMatch>,
-    ) {
-        let set = self.set;
-        let entry = &set.detections[d];
-        if let Some(req) = &entry.required {
-            if !*scanned {
-                set.prefilter.scan(ctx.doc, &mut self.hits);
-                *scanned = true;
-            }
-            if !dispatch::any_hit(req, &self.hits) {
-                return;
-            }
-        }
-        if !eval::matches(&entry.compiled.detection, ctx)
-            || !entry.filters.iter().all(|f| eval::matches(f, ctx))
-        {
-            return;
-        }
-        let rule_id = &set.loaded[entry.rule].meta.id;
-        if entry.emit {
-            out.push(RuleMatch {
-                rule_id: rule_id.clone(),
-                events: vec![(event.id.clone(), event.timestamp_ms)],
-                fields: BTreeMap::new(),
-            });
-        }
-        for feed in &entry.feeds {
-            let mut group = Vec::with_capacity(feed.group.len());
-            for g in &feed.group {
-                match first_text(eval::lookup(g, ctx)) {
-                    Some(v) => group.push(v),
-                    None => break,
-                }
-            }
-            let buffer = &mut self.buffers[feed.corr];
-            if group.len() != feed.group.len() || buffer.len() >= MAX_CANDIDATES_PER_CORRELATION {
-                continue;
-            }
-            buffer.push(Candidate {
-                input: feed.input,
-                ts: event.timestamp_ms,
-                key_id: event.id.clone(),
-                events: vec![(event.id.clone(), event.timestamp_ms)],
-                group,
-                value: feed
-                    .value
-                    .as_ref()
-                    .and_then(|v| first_text(eval::lookup(v, ctx))),
-            });
-        }
-    }
-}
-
-impl Evaluator for SigmaEvaluator<'_> {
-    fn on_event(&mut self, event: &Event, out: &mut Vec<RuleMatch>) {
-        let set = self.set;
-        let facts = DocFacts::of(&event.doc);
-        let ctx = EventCtx {
-            doc: &event.doc,
-            source: fieldmap::source_kind(&event.doc, facts.channel, facts.code),
-            paths: PathCache::new(&event.doc),
-        };
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            self.stamps.iter_mut().for_each(|s| *s = 0);
-            self.generation = 1;
-        }
-        let mut direct = std::mem::take(&mut self.direct);
-        let mut checked = std::mem::take(&mut self.checked);
-        direct.clear();
-        checked.clear();
-        set.dispatch.candidates(&facts, &mut direct, &mut checked);
-        let mut scanned = false;
-        for (i, &d) in direct.iter().chain(checked.iter()).enumerate() {
-            if self.stamps[d] == self.generation {
-                continue;
-            }
-            if i >= direct.len() && !set.detections[d].compiled.guard.matches(&facts) {
-                continue;
-            }
-            self.stamps[d] = self.generation;
-            self.run_rule(d, event, &ctx, &mut scanned, out);
-        }
-        self.direct = direct;
-        self.checked = checked;
-    }
-
-    fn finish(&mut self, out: &mut Vec<RuleMatch>) {
-        let set = self.set;
-        let mut results: Vec<Vec<RuleMatch>> = Vec::with_capacity(set.correlations.len());
-        for (ci, c) in set.correlations.iter().enumerate() {
-            let mut cands = std::mem::take(&mut self.buffers[ci]);
-            for &(inner, input) in &c.from_corr {
-                let inner_rule = &set.loaded[set.correlations[inner].rule];
-                for m in results.get(inner).into_iter().flatten() {
-                    let field_of = |name: &str| -> Option<String> {
-                        let aliased = c.spec.aliases.get(name).and_then(|a| {
-                            a.get(&inner_rule.meta.id)
-                                .or_else(|| inner_rule.name.as_ref().and_then(|n| a.get(n)))
-                        });
-                        m.fields.get(aliased.map_or(name, String::as_str)).cloned()
-                    };
-                    let group: Option<Vec<String>> =
-                        c.spec.group_by.iter().map(|g| field_of(g)).collect();
-                    let (Some(group), Some(last), Some(first)) =
-                        (group, m.events.last(), m.events.first())
-                    else {
-                        continue;
-                    };
-                    cands.push(Candidate {
-                        input,
-                        ts: last.1,
-                        key_id: first.0.clone(),
-                        events: m.events.clone(),
-                        group,
-                        value: c.spec.field.as_deref().and_then(field_of),
-                    });
-                }
-            }
-            let matches = correlation::evaluate(&c.spec, &set.loaded[c.rule].meta.id, cands);
-            if c.emit {
-                out.extend(matches.iter().cloned());
-            }
-            results.push(matches);
-        }
+        Box::new(SigmaEvaluator::new(self))
     }
 }

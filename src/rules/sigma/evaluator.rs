@@ -1,0 +1,188 @@
+//! The per-run Sigma evaluator: dispatch, prefilter, detection, correlation buffers.
+//!
+//! Per event it looks up the memoized candidate set of the event's logsource facts, scans
+//! only the strings those candidates' literals can be in, evaluates the rules the hits
+//! (or the lack of a requirement) select, and buffers correlation inputs until `finish`.
+//! Buffers are reused across events: nothing is allocated per event unless a rule matches.
+
+use super::candidates::CandidateMemo;
+use super::correlation::{self, Candidate};
+use super::eval::{self, EventCtx, Found};
+use super::fieldmap;
+use super::logsource::DocFacts;
+use super::matcher::scalar_str;
+use super::ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
+use crate::model::Event;
+use crate::rules::api::{Evaluator, RuleMatch};
+use std::collections::BTreeMap;
+
+pub struct SigmaEvaluator<'a> {
+    set: &'a SigmaRuleSet,
+    memo: CandidateMemo<'a>,
+    /// Prefilter hits of the current event: a bitset over pattern ids and their list.
+    hits: Vec<u64>,
+    hit_ids: Vec<u32>,
+    marks: Vec<u64>,
+    to_run: Vec<usize>,
+    buffers: Vec<Vec<Candidate>>,
+}
+
+impl<'a> SigmaEvaluator<'a> {
+    pub fn new(set: &'a SigmaRuleSet) -> Self {
+        Self {
+            set,
+            memo: CandidateMemo::default(),
+            hits: vec![0; set.prefilter().pattern_count.div_ceil(64)],
+            hit_ids: Vec::new(),
+            marks: Vec::new(),
+            to_run: Vec::new(),
+            buffers: vec![Vec::new(); set.correlation_count()],
+        }
+    }
+}
+
+fn first_text(found: Option<Found>) -> Option<String> {
+    match found? {
+        Found::Computed(s) => Some(s.to_string()),
+        Found::Json(v) => {
+            let first = match v {
+                serde_json::Value::Array(items) => items.first()?,
+                other => other,
+            };
+            let mut buf = [0u8; 40];
+            scalar_str(first, &mut buf).map(str::to_string)
+        }
+    }
+}
+
+impl<'s> SigmaEvaluator<'s> {
+    fn run_rule(
+        &mut self,
+        d: usize,
+        event: &Event,
+        ctx: &EventCtx<'s, '_>,
+        out: &mut Vec<RuleMatch>,
+    ) {
+        let set = self.set;
+        let entry = set.detection(d);
+        if !eval::matches(&entry.compiled.detection, ctx)
+            || !entry.filters.iter().all(|f| eval::matches(f, ctx))
+        {
+            return;
+        }
+        let rule_id = &set.loaded()[entry.rule].meta.id;
+        if entry.emit {
+            out.push(RuleMatch {
+                rule_id: rule_id.clone(),
+                events: vec![(event.id.clone(), event.timestamp_ms)],
+                fields: BTreeMap::new(),
+            });
+        }
+        for feed in &entry.feeds {
+            let mut group = Vec::with_capacity(feed.group.len());
+            for g in &feed.group {
+                match first_text(eval::lookup(g, ctx)) {
+                    Some(v) => group.push(v),
+                    None => break,
+                }
+            }
+            let buffer = &mut self.buffers[feed.corr];
+            if group.len() != feed.group.len() || buffer.len() >= MAX_CANDIDATES_PER_CORRELATION {
+                continue;
+            }
+            buffer.push(Candidate {
+                input: feed.input,
+                ts: event.timestamp_ms,
+                key_id: event.id.clone(),
+                events: vec![(event.id.clone(), event.timestamp_ms)],
+                group,
+                value: feed
+                    .value
+                    .as_ref()
+                    .and_then(|v| first_text(eval::lookup(v, ctx))),
+            });
+        }
+    }
+}
+
+impl Evaluator for SigmaEvaluator<'_> {
+    fn on_event(&mut self, event: &Event, out: &mut Vec<RuleMatch>) {
+        let set = self.set;
+        let facts = DocFacts::of(&event.doc);
+        let source = fieldmap::source_kind(&event.doc, facts.channel, facts.code);
+        let ctx = EventCtx::new(&event.doc, source);
+        let mut hits = std::mem::take(&mut self.hits);
+        let mut hit_ids = std::mem::take(&mut self.hit_ids);
+        let mut marks = std::mem::take(&mut self.marks);
+        let mut to_run = std::mem::take(&mut self.to_run);
+        hit_ids.clear();
+        let candidates = self.memo.get(set, &facts, source);
+        if candidates.needs_scan() {
+            let prefilter = set.prefilter();
+            if candidates.scan_whole() {
+                prefilter.scan(ctx.doc, &mut hits, &mut hit_ids);
+            } else {
+                for path in candidates.scan_paths() {
+                    if let Some(v) = ctx.paths.get(path) {
+                        prefilter.scan(v, &mut hits, &mut hit_ids);
+                    }
+                }
+            }
+        }
+        candidates.select(&hit_ids, &mut marks, &mut to_run);
+        // Leave the hit bitset all zero for the next event.
+        for &id in &hit_ids {
+            if let Some(w) = hits.get_mut(id as usize / 64) {
+                *w = 0;
+            }
+        }
+        for &d in &to_run {
+            self.run_rule(d, event, &ctx, out);
+        }
+        self.hits = hits;
+        self.hit_ids = hit_ids;
+        self.marks = marks;
+        self.to_run = to_run;
+    }
+
+    fn finish(&mut self, out: &mut Vec<RuleMatch>) {
+        let set = self.set;
+        let mut results: Vec<Vec<RuleMatch>> = Vec::with_capacity(set.correlation_count());
+        for ci in 0..set.correlation_count() {
+            let c = set.correlation(ci);
+            let mut cands = std::mem::take(&mut self.buffers[ci]);
+            for &(inner, input) in &c.from_corr {
+                let inner_rule = &set.loaded()[set.correlation(inner).rule];
+                for m in results.get(inner).into_iter().flatten() {
+                    let field_of = |name: &str| -> Option<String> {
+                        let aliased = c.spec.aliases.get(name).and_then(|a| {
+                            a.get(&inner_rule.meta.id)
+                                .or_else(|| inner_rule.name.as_ref().and_then(|n| a.get(n)))
+                        });
+                        m.fields.get(aliased.map_or(name, String::as_str)).cloned()
+                    };
+                    let group: Option<Vec<String>> =
+                        c.spec.group_by.iter().map(|g| field_of(g)).collect();
+                    let (Some(group), Some(last), Some(first)) =
+                        (group, m.events.last(), m.events.first())
+                    else {
+                        continue;
+                    };
+                    cands.push(Candidate {
+                        input,
+                        ts: last.1,
+                        key_id: first.0.clone(),
+                        events: m.events.clone(),
+                        group,
+                        value: c.spec.field.as_deref().and_then(field_of),
+                    });
+                }
+            }
+            let matches = correlation::evaluate(&c.spec, &set.loaded()[c.rule].meta.id, cands);
+            if c.emit {
+                out.extend(matches.iter().cloned());
+            }
+            results.push(matches);
+        }
+    }
+}
