@@ -13,6 +13,10 @@ mod workspace;
 
 use std::path::PathBuf;
 
+// The allocator `vigil` itself uses, so the figures match the binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn number(flag: &str, value: Option<String>) -> anyhow::Result<usize> {
     let value = value.ok_or_else(|| anyhow::anyhow!("{flag} needs a number"))?;
     value

@@ -16,7 +16,7 @@ pub fn run(dir: &Path, repeat: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     let ws = Workspace::open_read(dir)?;
     // As `vigil` does: the alerts are read on another thread while the first frame draws.
-    let source = WorkspaceSource::open(ws).map_err(anyhow::Error::msg)?;
+    let source = WorkspaceSource::open_in_background(ws).map_err(anyhow::Error::msg)?;
     let opened = ms(started);
     let keymap = Keymap::builtin()?;
     let theme = Theme::builtin("dark")?;
@@ -31,6 +31,9 @@ pub fn run(dir: &Path, repeat: usize) -> anyhow::Result<()> {
     b.draw()?;
     let first = ms(started);
     let shown_first = b.ctrl.state.queue.rows.len();
+    while !b.ctrl.poll_source() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
     let arrived = ms(started);
     b.draw()?;
     let ready = ms(started);

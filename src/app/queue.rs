@@ -148,6 +148,9 @@ pub fn precedents(
         slot.truncate(2);
     }
     let mut out = HashMap::new();
+    if best.is_empty() {
+        return out;
+    }
     for a in alerts {
         if let Some(slot) = best.get(&(a.rule_id.as_str(), a.host.as_deref(), a.user.as_deref()))
             && let Some(p) = slot.iter().find(|p| p.alert_id != a.id)
@@ -158,20 +161,27 @@ pub fn precedents(
     out
 }
 
-/// After the alerts were replaced: a new index, precedents and counts, then the rows.
+/// After the alerts were replaced: a new index, built in full now (alerts are replaced
+/// when they are loaded, not on a keystroke) so no later key pays for it, then
+/// precedents, counts and the rows.
 pub fn refresh_all(s: &mut AppState) {
     s.queue.index = QueueIndex::new(&s.alerts, &s.triage);
-    refresh_triage(s);
+    s.queue.index.warm(&s.alerts);
+    refresh_decisions(s);
 }
 
-/// After only the analyst's decisions changed (same alerts): statuses, precedents and
-/// counts, then the rows; the sort orders, groups and search text are kept.
-pub fn refresh_triage(s: &mut AppState) {
-    if s.queue.index.is_for(&s.alerts) {
-        s.queue.index.set_statuses(&s.alerts, &s.triage);
-    } else {
+/// After the analyst's decisions on `ids` changed (same alerts): their statuses, then
+/// precedents, counts and the rows; sort orders, groups and search text are kept.
+pub fn refresh_triage(s: &mut AppState, ids: &[String]) {
+    let statuses: Vec<(String, Status)> =
+        ids.iter().map(|id| (id.clone(), s.status_of(id))).collect();
+    if !s.queue.index.is_for(&s.alerts) || !s.queue.index.set_status_of(&s.alerts, &statuses) {
         s.queue.index = QueueIndex::new(&s.alerts, &s.triage);
     }
+    refresh_decisions(s);
+}
+
+fn refresh_decisions(s: &mut AppState) {
     s.precedents = precedents(&s.alerts, &s.triage);
     s.queue.counts = counts(s);
     rebuild(s);

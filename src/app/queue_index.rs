@@ -176,6 +176,44 @@ impl QueueIndex {
             .collect();
     }
 
+    /// Changes the status of the alerts with these ids; false when one is unknown (the
+    /// caller then rebuilds the index).
+    pub fn set_status_of(&mut self, alerts: &[Alert], statuses: &[(String, Status)]) -> bool {
+        self.memo = None;
+        for (id, status) in statuses {
+            let Some(i) = self.find(alerts, id) else {
+                return false;
+            };
+            // Equal ids (possible in hand-made sources) share one decision.
+            let mut pos = self.id_rank[i] as usize;
+            while pos > 0 && alerts[self.by_id[pos - 1] as usize].id == *id {
+                pos -= 1;
+            }
+            while let Some(&j) = self
+                .by_id
+                .get(pos)
+                .filter(|&&j| alerts[j as usize].id == *id)
+            {
+                self.status[j as usize] = *status;
+                pos += 1;
+            }
+        }
+        true
+    }
+
+    /// Builds every sort order, grouping and the search text now.
+    pub fn warm(&mut self, alerts: &[Alert]) {
+        for key in [SortKey::Time, SortKey::Severity, SortKey::Risk] {
+            for descending in [false, true] {
+                self.order(alerts, key, descending);
+            }
+        }
+        for by in [GroupBy::Rule, GroupBy::Host, GroupBy::User] {
+            self.grouping(alerts, by);
+        }
+        self.search_text(alerts);
+    }
+
     /// Every alert index in queue order for `key` and direction; ties broken by id.
     pub fn order(&mut self, alerts: &[Alert], key: SortKey, descending: bool) -> &[u32] {
         let slot = &mut self.orders[sort_slot(key)][usize::from(descending)];

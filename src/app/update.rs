@@ -59,8 +59,9 @@ pub fn update(s: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::TriageReloaded(changed) => {
+            let ids: Vec<String> = changed.iter().map(|(id, _)| id.clone()).collect();
             s.triage.extend(changed);
-            crate::app::queue::refresh_triage(s);
+            crate::app::queue::refresh_triage(s, &ids);
             update_alert::refresh_view(s);
             Vec::new()
         }
