@@ -99,7 +99,7 @@ fn filter(status: u8, sev: u8, suppressed: bool, words: &[u8]) -> QueueFilter {
             StatusFilter::All,
             StatusFilter::Only(Status::Closed),
         ][usize::from(status % 3)],
-        min_severity: (sev % 3 != 0).then(|| SEVERITIES[usize::from(sev % 5)]),
+        min_severity: (!sev.is_multiple_of(3)).then(|| SEVERITIES[usize::from(sev % 5)]),
         text: words
             .iter()
             .map(|w| WORDS[usize::from(*w) % WORDS.len()])
@@ -196,7 +196,7 @@ proptest! {
             s.queue.group = [GroupBy::None, GroupBy::Rule, GroupBy::Host, GroupBy::User][usize::from(group % 4)];
             s.queue.filter = filter(status, sev, supp, &words);
             s.queue.collapsed = BTreeSet::new();
-            if fold % 2 == 1 && let Some(a) = s.alerts.first() {
+            if !fold.is_multiple_of(2) && let Some(a) = s.alerts.first() {
                 s.queue.collapsed.insert(group_name(a, s.queue.group).to_string());
             }
             rebuild(&mut s);

@@ -50,16 +50,11 @@ pub fn process_tree(
         .host
         .clone()
         .ok_or_else(|| "the alert has no host, so its processes cannot be found".to_string())?;
-    let query = format!(
-        "host.name:{} AND event.category:process AND event.type:start AND @timestamp:[{} TO {}]",
-        quote(&host),
-        iso(alert.timestamp_ms - TREE_WINDOW_MS),
-        iso(alert.timestamp_ms + TREE_WINDOW_MS)
-    );
-    let mut events = searcher
-        .search(&query, TREE_EVENT_LIMIT)
-        .map_err(|e| e.to_string())?;
-    events.reverse();
+    let query = tree_window(&host, alert.timestamp_ms);
+    let events = match crate::session::tree_query::related_starts(searcher, &focus, &query) {
+        Some(found) => found?,
+        None => window_starts(searcher, &query)?,
+    };
     let mut built = tree::build(&focus, &events, &TreeOptions::default())
         .ok_or_else(|| "the alert's event describes no process".to_string())?;
     tree::mark_alerts(&mut built.tree, alerts);
@@ -75,6 +70,26 @@ pub fn process_tree(
     }
     tree::fill_event_counts(&mut built.tree, &counts);
     Ok(built)
+}
+
+/// The query for the process starts of `host` in the tree's window around `at_ms`.
+pub fn tree_window(host: &str, at_ms: i64) -> String {
+    format!(
+        "host.name:{} AND event.category:process AND event.type:start AND @timestamp:[{} TO {}]",
+        quote(host),
+        iso(at_ms - TREE_WINDOW_MS),
+        iso(at_ms + TREE_WINDOW_MS)
+    )
+}
+
+/// Every process start of the host in the tree's window (newest `TREE_EVENT_LIMIT`),
+/// oldest first.
+pub fn window_starts(searcher: &EventSearcher, query: &str) -> Result<Vec<Event>, String> {
+    let mut events = searcher
+        .search(query, TREE_EVENT_LIMIT)
+        .map_err(|e| e.to_string())?;
+    events.reverse();
+    Ok(events)
 }
 
 /// A pivot of a guide step, resolved for one alert, with its live count.

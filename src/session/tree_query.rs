@@ -1,0 +1,153 @@
+//! The process starts one alert's tree needs, fetched by entity id instead of reading
+//! every process start of the host in the tree's time window: the focus process, its
+//! ancestors one by one, its parent's children (the siblings) and its descendants level
+//! by level. A few small index queries instead of thousands of documents.
+//!
+//! Gives up (`None`, the caller reads the whole window) when the focus has no entity id
+//! (Security 4688: processes are linked by pid and time, which needs every start) or when
+//! a bound is hit (a very deep chain, a process with very many children).
+
+use crate::index::reader::EventSearcher;
+use crate::model::Event;
+use crate::session::casework::quote;
+use std::collections::HashSet;
+
+/// Ancestor look-ups before falling back to the window.
+const MAX_ANCESTORS: usize = 64;
+/// Children fetched by one level query; a full answer means there may be more.
+const MAX_LEVEL_HITS: usize = 500;
+/// Entity ids in one level query.
+const MAX_LEVEL_IDS: usize = 100;
+/// Descendant starts in total before falling back.
+const MAX_DESCENDANTS: usize = 2_000;
+
+fn entity<'a>(e: &'a Event, field: &str) -> Option<&'a str> {
+    e.str_field(field)
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "-")
+}
+
+struct Fetch<'s> {
+    searcher: &'s EventSearcher,
+    base: &'s str,
+    seen: HashSet<String>,
+    events: Vec<Event>,
+}
+
+impl Fetch<'_> {
+    /// Starts matching `clause`; `None` when the answer may have been cut at `limit`.
+    fn query(&mut self, clause: &str, limit: usize) -> Option<Result<Vec<Event>, String>> {
+        let hits = match self
+            .searcher
+            .search(&format!("{} AND {clause}", self.base), limit)
+        {
+            Ok(h) => h,
+            Err(e) => return Some(Err(e.to_string())),
+        };
+        if hits.len() >= limit {
+            return None;
+        }
+        let mut new = Vec::new();
+        for e in hits {
+            if self.seen.insert(e.id.clone()) {
+                new.push(e.clone());
+                self.events.push(e);
+            }
+        }
+        Some(Ok(new))
+    }
+
+    /// Every start whose parent is one of `parents`, one query per `MAX_LEVEL_IDS` ids.
+    fn children(&mut self, parents: &[String]) -> Option<Result<Vec<Event>, String>> {
+        let mut out = Vec::new();
+        for chunk in parents.chunks(MAX_LEVEL_IDS) {
+            let ors: Vec<String> = chunk
+                .iter()
+                .map(|p| format!("process.parent.entity_id:{}", quote(p)))
+                .collect();
+            match self.query(&format!("({})", ors.join(" OR ")), MAX_LEVEL_HITS)? {
+                Ok(mut found) => out.append(&mut found),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        Some(Ok(out))
+    }
+}
+
+/// The process starts the tree of `focus` is built from, oldest first, or `None` when
+/// the whole window must be read instead. `base` selects the host's process starts in
+/// the tree's time window.
+pub fn related_starts(
+    searcher: &EventSearcher,
+    focus: &Event,
+    base: &str,
+) -> Option<Result<Vec<Event>, String>> {
+    let own = entity(focus, "process.entity_id")?.to_string();
+    let mut f = Fetch {
+        searcher,
+        base,
+        seen: HashSet::new(),
+        events: Vec::new(),
+    };
+    let mut starts = match f.query(&format!("process.entity_id:{}", quote(&own)), 50)? {
+        Ok(s) => s,
+        Err(e) => return Some(Err(e)),
+    };
+    // The tree links a process to the oldest start of its parent's entity id.
+    starts.sort_by(|a, b| (a.timestamp_ms, &a.id).cmp(&(b.timestamp_ms, &b.id)));
+    let focus_start = starts
+        .iter()
+        .find(|e| e.id == focus.id)
+        .or(starts.first())
+        .unwrap_or(focus);
+    let parent = entity(focus_start, "process.parent.entity_id").map(str::to_string);
+    let mut up = parent.clone();
+    let mut chain = HashSet::from([own.clone()]);
+    let mut steps = 0;
+    while let Some(p) = up.take() {
+        if !chain.insert(p.clone()) {
+            break;
+        }
+        steps += 1;
+        if steps > MAX_ANCESTORS {
+            return None;
+        }
+        let mut hits = match f.query(&format!("process.entity_id:{}", quote(&p)), 50)? {
+            Ok(h) => h,
+            Err(e) => return Some(Err(e)),
+        };
+        hits.sort_by(|a, b| (a.timestamp_ms, &a.id).cmp(&(b.timestamp_ms, &b.id)));
+        up = hits
+            .first()
+            .and_then(|e| entity(e, "process.parent.entity_id"))
+            .map(str::to_string);
+    }
+    // Siblings: the parent's children, one level.
+    if let Some(p) = parent
+        && let Err(e) = f.children(&[p])?
+    {
+        return Some(Err(e));
+    }
+    // Descendants, level by level.
+    let mut level = vec![own];
+    let mut expanded: HashSet<String> = HashSet::new();
+    let mut descendants = 0;
+    while !level.is_empty() {
+        level.retain(|e| expanded.insert(e.clone()));
+        let found = match f.children(&level)? {
+            Ok(found) => found,
+            Err(e) => return Some(Err(e)),
+        };
+        descendants += found.len();
+        if descendants > MAX_DESCENDANTS {
+            return None;
+        }
+        level = found
+            .iter()
+            .filter_map(|e| entity(e, "process.entity_id").map(str::to_string))
+            .collect();
+    }
+    let mut events = f.events;
+    events.sort_by(|a, b| (a.timestamp_ms, &a.id).cmp(&(b.timestamp_ms, &b.id)));
+    Some(Ok(events))
+}
