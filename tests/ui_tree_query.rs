@@ -1,6 +1,6 @@
-//! The process starts fetched by entity id build exactly the tree that reading every
-//! process start of the host's window builds: on the bundled sample and on generated
-//! shapes (a wide parent, a chain, siblings with children of their own).
+//! The process starts fetched by entity id build exactly the process tree the interface
+//! shows when built from every process start of the host's window: on the bundled
+//! sample and on generated shapes (more siblings than shown, a chain, grandchildren).
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,7 +11,7 @@ use serde_json::json;
 use vigil::detect::AlertStore;
 use vigil::ingest::pipeline::Silent;
 use vigil::rules::catalog::{Catalog, Sources};
-use vigil::session::casework::{focus_event, tree_window, window_starts};
+use vigil::session::casework::{focus_event, tree_bounds, tree_window, window_starts};
 use vigil::session::jobs::import_and_detect;
 use vigil::session::tree_query::related_starts;
 use vigil::triage::tree::{TreeOptions, build};
@@ -29,12 +29,12 @@ fn start(ts: i64, entity: &str, parent: Option<&str>, name: &str) -> String {
     .to_string()
 }
 
-/// A root with 30 children; child 3 has a chain 12 deep below it and child 5 has 4
+/// A root with 80 children (more siblings than the tree shows); child 3 has a chain 12 deep below it and child 5 has 4
 /// children of its own.
 fn shapes() -> String {
     let t0 = 1_772_452_800_000;
     let mut lines = vec![start(t0, "root", Some("outside"), "root.exe")];
-    for c in 0..30 {
+    for c in 0..80 {
         lines.push(start(
             t0 + 1000 + c,
             &format!("c{c}"),
@@ -79,7 +79,7 @@ fn entity_queries_build_the_same_trees_as_the_window() {
         .into_iter()
         .filter_map(|a| Some((a.host.clone()?, a.timestamp_ms, focus_event(&searcher, a)?)))
         .collect();
-    for id in ["root", "c3", "c5", "d11", "d5", "g2", "c29"] {
+    for id in ["root", "c3", "c5", "d11", "d5", "g2", "c79"] {
         let e = searcher
             .search(&format!("process.entity_id:\"{id}\""), 1)
             .unwrap()
@@ -91,16 +91,17 @@ fn entity_queries_build_the_same_trees_as_the_window() {
     for (host, at, focus) in &focuses {
         let query = tree_window(host, *at);
         let window = window_starts(&searcher, &query).unwrap();
-        let Some(related) = related_starts(&searcher, focus, &query) else {
+        let Some(related) = related_starts(&searcher, focus, &query, tree_bounds(*at)) else {
             continue;
         };
         by_entity += 1;
         let related = related.unwrap();
         assert!(related.len() <= window.len());
         let opts = TreeOptions::default();
+        // What the interface shows: the nodes, the root and the focus.
         assert_eq!(
-            build(focus, &related, &opts),
-            build(focus, &window, &opts),
+            build(focus, &related, &opts).map(|b| b.tree),
+            build(focus, &window, &opts).map(|b| b.tree),
             "tree of {} on {host}",
             focus.id
         );

@@ -52,7 +52,7 @@ pub fn run(dir: &Path, repeat: usize) -> anyhow::Result<()> {
     queue(&mut b, repeat)?;
     alert_view(&mut b, repeat)?;
     trees(&mut b)?;
-    b.report(16.0);
+    b.report();
     Ok(())
 }
 

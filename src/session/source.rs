@@ -153,7 +153,7 @@ impl TriageSource for WorkspaceSource {
     }
 
     fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
-        casework::process_tree(&self.searcher, alert, self.all_alerts()).map(|b| b.tree)
+        casework::process_tree_quick(&self.searcher, alert, self.all_alerts()).map(|b| b.tree)
     }
 
     fn triage(&self, alert_id: &str) -> AlertTriage {

@@ -5,11 +5,12 @@
 //!
 //! Gives up (`None`, the caller reads the whole window) when the focus has no entity id
 //! (Security 4688: processes are linked by pid and time, which needs every start) or when
-//! a bound is hit (a very deep chain, a process with very many children).
+//! a bound is hit (a very deep chain, a process with very many children). `base` and
+//! `(from_ms, to_ms)` are the window's query and bounds.
 
 use crate::index::reader::EventSearcher;
 use crate::model::Event;
-use crate::session::casework::quote;
+use crate::session::casework::{iso, quote};
 use std::collections::HashSet;
 
 /// Ancestor look-ups before falling back to the window.
@@ -20,6 +21,8 @@ const MAX_LEVEL_HITS: usize = 500;
 const MAX_LEVEL_IDS: usize = 100;
 /// Descendant starts in total before falling back.
 const MAX_DESCENDANTS: usize = 2_000;
+/// Siblings the tree shows (`TreeOptions::max_siblings`), plus the focus and one spare.
+const SIBLINGS_WANTED: usize = 52;
 
 fn entity<'a>(e: &'a Event, field: &str) -> Option<&'a str> {
     e.str_field(field)
@@ -72,6 +75,46 @@ impl Fetch<'_> {
         }
         Some(Ok(out))
     }
+
+    /// The oldest children of `parent` in `[from_ms, to_ms]`: windows growing from
+    /// `from_ms` until one holds `SIBLINGS_WANTED` of them (the tree shows the oldest
+    /// siblings), so a parent with thousands of children costs a few small queries.
+    fn oldest_children(
+        &mut self,
+        parent: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Option<Result<(), String>> {
+        let mut width: i64 = 60_000;
+        loop {
+            let end = from_ms.saturating_add(width).min(to_ms);
+            let clause = format!(
+                "process.parent.entity_id:{} AND @timestamp:[{} TO {}]",
+                quote(parent),
+                iso(from_ms),
+                iso(end)
+            );
+            let hits = match self
+                .searcher
+                .search(&format!("{} AND {clause}", self.base), MAX_LEVEL_HITS)
+            {
+                Ok(h) => h,
+                Err(e) => return Some(Err(e.to_string())),
+            };
+            if hits.len() >= MAX_LEVEL_HITS {
+                return None;
+            }
+            if hits.len() >= SIBLINGS_WANTED || end >= to_ms {
+                for e in hits {
+                    if self.seen.insert(e.id.clone()) {
+                        self.events.push(e);
+                    }
+                }
+                return Some(Ok(()));
+            }
+            width = width.saturating_mul(4);
+        }
+    }
 }
 
 /// The process starts the tree of `focus` is built from, oldest first, or `None` when
@@ -81,6 +124,7 @@ pub fn related_starts(
     searcher: &EventSearcher,
     focus: &Event,
     base: &str,
+    (from_ms, to_ms): (i64, i64),
 ) -> Option<Result<Vec<Event>, String>> {
     let own = entity(focus, "process.entity_id")?.to_string();
     let mut f = Fetch {
@@ -93,6 +137,7 @@ pub fn related_starts(
         Ok(s) => s,
         Err(e) => return Some(Err(e)),
     };
+    let starts_len = f.events.len();
     // The tree links a process to the oldest start of its parent's entity id.
     starts.sort_by(|a, b| (a.timestamp_ms, &a.id).cmp(&(b.timestamp_ms, &b.id)));
     let focus_start = starts
@@ -122,9 +167,9 @@ pub fn related_starts(
             .and_then(|e| entity(e, "process.parent.entity_id"))
             .map(str::to_string);
     }
-    // Siblings: the parent's children, one level.
-    if let Some(p) = parent
-        && let Err(e) = f.children(&[p])?
+    // Siblings, shown only when the parent's own start is in the data.
+    if let (Some(p), true) = (parent, steps > 0 && f.events.len() > starts_len)
+        && let Err(e) = f.oldest_children(&p, from_ms, to_ms)?
     {
         return Some(Err(e));
     }
