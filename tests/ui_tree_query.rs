@@ -56,6 +56,23 @@ fn shapes() -> String {
             "grand.exe",
         ));
     }
+    // A wide parent: 700 children 10 ms apart (more than one level query returns); the
+    // first few have children of their own.
+    let w0 = t0 + 3_600_001;
+    lines.push(start(w0, "wide", None, "wide.exe"));
+    for c in 0..700 {
+        let name = format!("w{c}");
+        lines.push(start(w0 + 1000 + c * 10, &name, Some("wide"), "kid.exe"));
+    }
+    for c in 0..3 {
+        let parent = format!("w{c}");
+        lines.push(start(
+            w0 + 20_000 + c,
+            &format!("wg{c}"),
+            Some(&parent),
+            "grand.exe",
+        ));
+    }
     lines.join("\n")
 }
 
@@ -79,11 +96,16 @@ fn entity_queries_build_the_same_trees_as_the_window() {
         .into_iter()
         .filter_map(|a| Some((a.host.clone()?, a.timestamp_ms, focus_event(&searcher, a)?)))
         .collect();
-    for id in ["root", "c3", "c5", "d11", "d5", "g2", "c79"] {
-        let e = searcher
+    for id in [
+        "root", "c3", "c5", "d11", "d5", "g2", "c79", "wide", "w1", "wg2", "w650",
+    ] {
+        let hits = searcher
             .search(&format!("process.entity_id:\"{id}\""), 1)
-            .unwrap()
-            .remove(0);
+            .unwrap();
+        let e = hits
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no start of {id}"));
         focuses.push(("shapes".into(), e.timestamp_ms, e));
     }
     assert!(focuses.len() > 10, "the sample's alerts and the shapes");
@@ -91,7 +113,13 @@ fn entity_queries_build_the_same_trees_as_the_window() {
     for (host, at, focus) in &focuses {
         let query = tree_window(host, *at);
         let window = window_starts(&searcher, &query).unwrap();
-        let Some(related) = related_starts(&searcher, focus, &query, tree_bounds(*at)) else {
+        let found = related_starts(&searcher, focus, &query, tree_bounds(*at));
+        let entity = focus.str_field("process.entity_id").unwrap_or_default();
+        assert!(
+            found.is_some() || !["wide", "w1", "c3", "c79"].contains(&entity),
+            "the wide shapes are fetched by entity id ({entity})"
+        );
+        let Some(related) = found else {
             continue;
         };
         by_entity += 1;

@@ -76,22 +76,37 @@ impl Fetch<'_> {
         Some(Ok(out))
     }
 
-    /// The oldest children of `parent` in `[from_ms, to_ms]`: windows growing from
-    /// `from_ms` until one holds `SIBLINGS_WANTED` of them (the tree shows the oldest
-    /// siblings), so a parent with thousands of children costs a few small queries.
+    /// The oldest children of `parent` (started at `parent_ms`) up to `to_ms`: windows
+    /// growing from a minute before the parent's start until one holds `SIBLINGS_WANTED`
+    /// of them (the tree shows the oldest children and siblings), so a parent with
+    /// thousands of children costs a few small queries. `None` when some child claims to
+    /// start earlier than that, or a window holds too many.
     fn oldest_children(
         &mut self,
         parent: &str,
-        from_ms: i64,
-        to_ms: i64,
-    ) -> Option<Result<(), String>> {
-        let mut width: i64 = 60_000;
-        loop {
-            let end = from_ms.saturating_add(width).min(to_ms);
-            let clause = format!(
-                "process.parent.entity_id:{} AND @timestamp:[{} TO {}]",
-                quote(parent),
+        (from_ms, parent_ms, to_ms): (i64, i64, i64),
+    ) -> Option<Result<Vec<Event>, String>> {
+        let of_parent = format!("process.parent.entity_id:{}", quote(parent));
+        let start = parent_ms.saturating_sub(60_000).max(from_ms);
+        if start > from_ms {
+            let early = format!(
+                "{} AND {of_parent} AND @timestamp:[{} TO {}]",
+                self.base,
                 iso(from_ms),
+                iso(start - 1)
+            );
+            match self.searcher.count(&early) {
+                Ok(0) => {}
+                Ok(_) => return None,
+                Err(e) => return Some(Err(e.to_string())),
+            }
+        }
+        let mut width: i64 = 1_000;
+        loop {
+            let end = start.saturating_add(width).min(to_ms);
+            let clause = format!(
+                "{of_parent} AND @timestamp:[{} TO {}]",
+                iso(start),
                 iso(end)
             );
             let hits = match self
@@ -105,12 +120,13 @@ impl Fetch<'_> {
                 return None;
             }
             if hits.len() >= SIBLINGS_WANTED || end >= to_ms {
-                for e in hits {
+                // All of them, even ones an earlier query loaded: they are expanded next.
+                for e in &hits {
                     if self.seen.insert(e.id.clone()) {
-                        self.events.push(e);
+                        self.events.push(e.clone());
                     }
                 }
-                return Some(Ok(()));
+                return Some(Ok(hits));
             }
             width = width.saturating_mul(4);
         }
@@ -168,21 +184,41 @@ pub fn related_starts(
             .map(str::to_string);
     }
     // Siblings, shown only when the parent's own start is in the data.
-    if let (Some(p), true) = (parent, steps > 0 && f.events.len() > starts_len)
-        && let Err(e) = f.oldest_children(&p, from_ms, to_ms)?
+    let parent_ms = f.events.get(starts_len).map(|e| e.timestamp_ms);
+    if let (Some(p), Some(at), true) = (parent, parent_ms, steps > 0)
+        && let Err(e) = f.oldest_children(&p, (from_ms, at, to_ms))?
     {
         return Some(Err(e));
     }
-    // Descendants, level by level.
+    // Descendants, level by level; `started` holds each expanded process's start.
+    let mut started = std::collections::HashMap::new();
+    started.insert(own.clone(), focus_start.timestamp_ms);
     let mut level = vec![own];
     let mut expanded: HashSet<String> = HashSet::new();
     let mut descendants = 0;
     while !level.is_empty() {
         level.retain(|e| expanded.insert(e.clone()));
-        let found = match f.children(&level)? {
-            Ok(found) => found,
-            Err(e) => return Some(Err(e)),
+        let found = match f.children(&level) {
+            Some(Ok(found)) => found,
+            Some(Err(e)) => return Some(Err(e)),
+            // Too many children on this level: each parent's oldest ones instead.
+            None => {
+                let mut found = Vec::new();
+                for p in &level {
+                    let at = *started.get(p)?;
+                    match f.oldest_children(p, (from_ms, at, to_ms))? {
+                        Ok(mut some) => found.append(&mut some),
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                found
+            }
         };
+        for e in &found {
+            if let Some(id) = entity(e, "process.entity_id") {
+                started.entry(id.to_string()).or_insert(e.timestamp_ms);
+            }
+        }
         descendants += found.len();
         if descendants > MAX_DESCENDANTS {
             return None;
