@@ -2,7 +2,7 @@
 # vigil's benchmarks, as recorded in BENCHMARKS.md. Needs only cargo, bash and coreutils
 # (GNU time is used for peak RSS when present; otherwise VmHWM is polled from /proc).
 #
-#   scripts/bench.sh [all|import|peers|rules]     (default: all)
+#   scripts/bench.sh [all|import|peers|rules|tui]     (default: all)
 #
 # Environment: BENCH_DIR (default /tmp/vigil-bench) holds generated data, the peers'
 # corpus and workspaces; BENCH_EVENTS (default 1000000) sizes the generated dataset;
@@ -31,7 +31,7 @@ machine() {
 build() {
     echo "== cargo build --release"
     cargo build --release --quiet --bin vigil --example gen_events --example bench_rules \
-        --example import_floor --example evtx_parse_baseline
+        --example import_floor --example evtx_parse_baseline --example tui_bench
 }
 
 # measure LABEL EVENTS CMD... : wall time, events/s and peak RSS of one command.
@@ -126,12 +126,32 @@ rules_bench() {
     "$CRATE/target/release/examples/bench_rules" --input "$data" --sigma "$SHARED/rules/sigmahq/rules/windows" --elastic "$SHARED/rules/elastic"
 }
 
+# The interface on 1M generated events plus the tree-shape events (a parent with 5,000
+# children, a 2,000-deep chain), imported with the built-in pack and the benchmark-only
+# rules in examples/tui_bench_rules (about 50,000 alerts). The workspace is kept for reuse.
+tui_bench() {
+    local data="$BENCH_DIR/events-$EVENTS.ndjson" trees="$BENCH_DIR/tree-shapes.ndjson"
+    local ws="$BENCH_DIR/ws-tui"
+    if [[ ! -s $data ]]; then
+        "$CRATE/target/release/examples/gen_events" --events "$EVENTS" --out "$data"
+    fi
+    if [[ ! -f $ws/alerts/alerts.jsonl ]]; then
+        "$CRATE/target/release/examples/tui_bench" --tree-events "$trees" --children 5000 --depth 2000
+        rm -rf "$ws"
+        measure "import for the interface benchmark" "$EVENTS" "$VIGIL" --workspace "$ws" import \
+            --rules "$CRATE/examples/tui_bench_rules" "$data" "$trees"
+    fi
+    echo "== interface on $ws ($(wc -l <"$ws/alerts/alerts.jsonl") alerts), 120x40 test backend"
+    "$CRATE/target/release/examples/tui_bench" --workspace "$ws" --repeat 20
+}
+
 machine
 build
 case $WHAT in
     import) import_bench ;;
     peers) peers_bench ;;
     rules) rules_bench ;;
+    tui) tui_bench ;;
     all) import_bench; peers_bench; rules_bench ;;
-    *) echo "usage: scripts/bench.sh [all|import|peers|rules]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [all|import|peers|rules|tui]" >&2; exit 2 ;;
 esac

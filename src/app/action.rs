@@ -8,7 +8,7 @@ use crate::app::casework::{Checklist, ExceptionDraft, ExceptionPreview};
 use crate::app::source::{TimelineQuery, TriageChange};
 use crate::app::state::{GroupBy, SortKey, StatusFilter};
 use crate::model::process::ProcessTree;
-use crate::model::triage::{Classification, FalsePositiveKind, Status};
+use crate::model::triage::{AlertTriage, Classification, FalsePositiveKind, Status};
 use crate::model::{Alert, Event, RuleMeta};
 
 /// Edits of the one-line text prompt (filter, timeline query, comment...).
@@ -26,7 +26,8 @@ pub struct AlertData {
     pub alert: Alert,
     pub rule: Option<RuleMeta>,
     pub events: Vec<Event>,
-    pub tree: Result<ProcessTree, String>,
+    /// `None` until the tree pane is first shown (building a tree reads the index).
+    pub tree: Option<Result<ProcessTree, String>>,
     pub checklist: Result<Checklist, String>,
 }
 
@@ -103,8 +104,15 @@ pub enum Action {
         now_ms: i64,
     },
     AlertLoaded(Box<AlertData>),
+    /// The process tree of the open alert, asked for by [`Effect::LoadTree`].
+    TreeLoaded {
+        alert_id: String,
+        tree: Result<ProcessTree, String>,
+    },
     TimelineLoaded(Result<Vec<Event>, String>),
-    /// The source changed (triage applied, worker finished): reload alerts and triage.
+    /// The analyst's decisions on these alerts changed; the alerts themselves did not.
+    TriageReloaded(Vec<(String, AlertTriage)>),
+    /// The source changed (an exception saved, a worker finished): reload alerts and triage.
     Reloaded {
         alerts: Vec<Alert>,
         triage: Vec<(String, crate::model::triage::AlertTriage)>,
@@ -126,6 +134,8 @@ pub enum Action {
 /// Work for the shell; results come back as actions.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Builds the process tree of this alert (answered by [`Action::TreeLoaded`]).
+    LoadTree(String),
     LoadAlert(String),
     LoadTimeline(TimelineQuery),
     Apply {

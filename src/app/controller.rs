@@ -75,10 +75,39 @@ impl Controller {
             .map(|c| (c.name(), hints(&keymap, c)))
             .collect();
         rules_of(source.as_ref(), &mut state);
-        Controller {
+        let loading = source.loading();
+        let mut ctrl = Controller {
             state,
             source,
             keymap,
+        };
+        if let Some(label) = loading {
+            ctrl.dispatch(Action::JobProgress {
+                label,
+                done: 0,
+                total: None,
+            });
+        }
+        ctrl
+    }
+
+    /// Takes in alerts the source finished reading in the background; true when the
+    /// state changed (redraw).
+    pub fn poll_source(&mut self) -> bool {
+        match self.source.poll_loaded() {
+            Ok(false) => false,
+            Ok(true) => {
+                self.resync();
+                let n = self.state.alerts.len();
+                self.dispatch(Action::JobFinished(Ok(format!("{n} alerts loaded"))));
+                true
+            }
+            Err(e) => {
+                self.dispatch(Action::JobFinished(Err(format!(
+                    "cannot read the alerts: {e}"
+                ))));
+                true
+            }
         }
     }
 
@@ -120,15 +149,21 @@ impl Controller {
                     .iter()
                     .filter_map(|e| self.source.event(e))
                     .collect();
-                let tree = self.source.process_tree(&alert);
                 let checklist = self.source.checklist(&alert);
                 Some(Action::AlertLoaded(Box::new(AlertData {
                     alert,
                     rule,
                     events,
-                    tree,
+                    tree: None,
                     checklist,
                 })))
+            }
+            Effect::LoadTree(id) => {
+                let tree = match self.state.alerts.iter().find(|a| a.id == id) {
+                    Some(alert) => self.source.process_tree(alert),
+                    None => Err(format!("alert '{id}' is no longer in the workspace")),
+                };
+                Some(Action::TreeLoaded { alert_id: id, tree })
             }
             Effect::LoadExceptionDraft(id) => {
                 let alert = self.state.alerts.iter().find(|a| a.id == id)?;
@@ -161,7 +196,12 @@ impl Controller {
                     .apply(&alert_ids, &change, &analyst, self.state.now_ms)
                 {
                     Ok(()) => {
-                        update(&mut self.state, snapshot(self.source.as_ref()));
+                        // Only these alerts' decisions changed: re-read just those.
+                        let changed = alert_ids
+                            .iter()
+                            .map(|id| (id.clone(), self.source.triage(id)))
+                            .collect();
+                        update(&mut self.state, Action::TriageReloaded(changed));
                         Some(Action::Notice(describe(&change, alert_ids.len())))
                     }
                     Err(e) => Some(Action::Error(format!("not saved: {e}"))),
@@ -176,6 +216,11 @@ impl Controller {
             self.dispatch(Action::Error(e));
             return;
         }
+        self.resync();
+    }
+
+    /// Re-reads every alert and its triage from the source as it is now.
+    pub fn resync(&mut self) {
         let snap = snapshot(self.source.as_ref());
         self.dispatch(snap);
         rules_of(self.source.as_ref(), &mut self.state);

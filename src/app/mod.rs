@@ -15,6 +15,10 @@ mod memory_casework;
 mod memory_query;
 mod memory_tree;
 pub mod queue;
+pub mod queue_filter;
+pub mod queue_index;
+#[cfg(test)]
+mod queue_tests;
 pub mod sanitize;
 pub mod source;
 pub mod state;

@@ -1,11 +1,13 @@
 //! The alert queue as data: filtering, sorting, grouping, precedents, counts, histogram.
 //!
-//! `rebuild` recomputes the visible rows after anything that changes them; it keeps the
-//! cursor on the same alert when that alert is still shown.
+//! `rebuild` recomputes the visible rows after anything that changes them, from the
+//! precomputed [`QueueIndex`]; it keeps the cursor on the same alert when that alert is
+//! still shown. `admits` and `sort_alerts` are the plain definitions the index must match.
 
-use crate::app::state::{AppState, GroupBy, Precedent, QueueFilter, QueueRow, SortKey};
+use crate::app::queue_index::{Grouping, QueueIndex};
+use crate::app::state::{AppState, Precedent, QueueFilter, QueueRow, SortKey};
+use crate::model::Alert;
 use crate::model::triage::{AlertTriage, Status};
-use crate::model::{Alert, Severity};
 use std::collections::HashMap;
 
 /// The account an alert is about when it created or changed one (the command-line parse
@@ -16,15 +18,6 @@ pub fn process_or_account(a: &Alert) -> Option<&str> {
         .find_map(|k| a.fields.get(*k))
         .map(String::as_str)
         .or_else(|| a.process.as_ref().and_then(|p| p.name.as_deref()))
-}
-
-fn group_key(a: &Alert, by: GroupBy) -> String {
-    match by {
-        GroupBy::None => String::new(),
-        GroupBy::Rule => a.rule_name.clone(),
-        GroupBy::Host => a.host.clone().unwrap_or_else(|| "(no host)".into()),
-        GroupBy::User => a.user.clone().unwrap_or_else(|| "(no user)".into()),
-    }
 }
 
 fn contains_ci(hay: Option<&str>, needle: &str) -> bool {
@@ -93,7 +86,9 @@ pub fn status_word(s: Status) -> &'static str {
     }
 }
 
-fn sort_alerts(idx: &mut [usize], alerts: &[Alert], key: SortKey, descending: bool) {
+/// The queue order, computed directly: the reference the precomputed orders of
+/// [`QueueIndex::order`] are tested against.
+pub fn sort_alerts(idx: &mut [usize], alerts: &[Alert], key: SortKey, descending: bool) {
     idx.sort_by(|&x, &y| {
         let (a, b) = (&alerts[x], &alerts[y]);
         let primary = match key {
@@ -153,6 +148,9 @@ pub fn precedents(
         slot.truncate(2);
     }
     let mut out = HashMap::new();
+    if best.is_empty() {
+        return out;
+    }
     for a in alerts {
         if let Some(slot) = best.get(&(a.rule_id.as_str(), a.host.as_deref(), a.user.as_deref()))
             && let Some(p) = slot.iter().find(|p| p.alert_id != a.id)
@@ -163,87 +161,135 @@ pub fn precedents(
     out
 }
 
-/// After alerts or triage changed: precedents and counts, then the rows.
+/// After the alerts were replaced: a new index, built in full now (alerts are replaced
+/// when they are loaded, not on a keystroke) so no later key pays for it, then
+/// precedents, counts and the rows.
 pub fn refresh_all(s: &mut AppState) {
+    s.queue.index = QueueIndex::new(&s.alerts, &s.triage);
+    s.queue.index.warm(&s.alerts);
+    refresh_decisions(s);
+}
+
+/// After the analyst's decisions on `ids` changed (same alerts): their statuses, then
+/// precedents, counts and the rows; sort orders, groups and search text are kept.
+pub fn refresh_triage(s: &mut AppState, ids: &[String]) {
+    let statuses: Vec<(String, Status)> =
+        ids.iter().map(|id| (id.clone(), s.status_of(id))).collect();
+    if !s.queue.index.is_for(&s.alerts) || !s.queue.index.set_status_of(&s.alerts, &statuses) {
+        s.queue.index = QueueIndex::new(&s.alerts, &s.triage);
+    }
+    refresh_decisions(s);
+}
+
+fn refresh_decisions(s: &mut AppState) {
     s.precedents = precedents(&s.alerts, &s.triage);
     s.queue.counts = counts(s);
     rebuild(s);
 }
 
+/// What the cursor is on before a rebuild, to find it again after.
+enum Keep {
+    Alert(usize),
+    Group(String),
+    Nothing,
+}
+
 /// Recomputes the visible rows (filters, sort, groups), keeping the cursor on the same alert.
 pub fn rebuild(s: &mut AppState) {
+    if !s.queue.index.is_for(&s.alerts) {
+        s.queue.index = QueueIndex::new(&s.alerts, &s.triage);
+    }
     let keep = match s.queue.rows.get(s.queue.cursor.pos) {
-        Some(QueueRow::Alert(i)) => s.alerts.get(*i).map(|a| a.id.clone()),
-        Some(QueueRow::Group { key, .. }) => Some(format!("\u{0}group:{key}")),
-        None => None,
+        Some(QueueRow::Alert(i)) => s
+            .alerts
+            .get(*i)
+            .and_then(|a| s.queue.index.find(&s.alerts, &a.id))
+            .map_or(Keep::Nothing, Keep::Alert),
+        Some(QueueRow::Group { key, .. }) => Keep::Group(key.clone()),
+        None => Keep::Nothing,
     };
-    let terms = filter_terms(&s.queue.filter.text);
-    let mut idx: Vec<usize> = (0..s.alerts.len())
-        .filter(|&i| {
-            admits(
-                &s.alerts[i],
-                s.triage.get(&s.alerts[i].id),
-                &s.queue.filter,
-                &terms,
-            )
-        })
+    let admitted =
+        crate::app::queue_filter::admitted(&mut s.queue.index, &s.alerts, &s.queue.filter);
+    let mut shown = vec![false; s.alerts.len()];
+    for &i in &admitted {
+        shown[i as usize] = true;
+    }
+    let index = &mut s.queue.index;
+    s.queue.times = index
+        .order(&s.alerts, SortKey::Time, false)
+        .iter()
+        .filter(|&&i| shown[i as usize])
+        .map(|&i| s.alerts[i as usize].timestamp_ms)
         .collect();
-    let mut times: Vec<i64> = idx.iter().map(|&i| s.alerts[i].timestamp_ms).collect();
-    times.sort_unstable();
-    s.queue.times = times;
-    sort_alerts(&mut idx, &s.alerts, s.queue.sort, s.queue.descending);
-    s.queue.shown = idx.len();
-    s.queue.rows = if s.queue.group == GroupBy::None {
-        idx.into_iter().map(QueueRow::Alert).collect()
-    } else {
-        grouped_rows(s, &idx)
+    let sorted: Vec<u32> = index
+        .order(&s.alerts, s.queue.sort, s.queue.descending)
+        .iter()
+        .copied()
+        .filter(|&i| shown[i as usize])
+        .collect();
+    s.queue.shown = sorted.len();
+    s.queue.rows = match index.grouping(&s.alerts, s.queue.group) {
+        None => sorted
+            .iter()
+            .map(|&i| QueueRow::Alert(i as usize))
+            .collect(),
+        Some(g) => grouped_rows(&s.alerts, g, &s.queue.collapsed, &sorted),
     };
-    let pos = keep.and_then(|k| {
-        s.queue.rows.iter().position(|r| match r {
-            QueueRow::Alert(i) => s.alerts[*i].id == k,
-            QueueRow::Group { key, .. } => k.strip_prefix("\u{0}group:") == Some(key.as_str()),
-        })
-    });
+    let pos = match keep {
+        Keep::Alert(k) => s
+            .queue
+            .rows
+            .iter()
+            .position(|r| matches!(r, QueueRow::Alert(i) if *i == k)),
+        Keep::Group(k) => s
+            .queue
+            .rows
+            .iter()
+            .position(|r| matches!(r, QueueRow::Group { key, .. } if *key == k)),
+        Keep::Nothing => None,
+    };
     let page = s.page_rows();
     let len = s.queue.rows.len();
     match pos {
         Some(p) => s.queue.cursor.set(p, len, page),
         None => s.queue.cursor.keep_visible(len, page),
     }
-    s.queue
-        .marked
-        .retain(|id| s.alerts.iter().any(|a| &a.id == id));
+    let (index, alerts) = (&s.queue.index, &s.alerts);
+    s.queue.marked.retain(|id| index.find(alerts, id).is_some());
 }
 
-fn grouped_rows(s: &AppState, sorted: &[usize]) -> Vec<QueueRow> {
+fn grouped_rows(
+    alerts: &[Alert],
+    g: &Grouping,
+    collapsed: &std::collections::BTreeSet<String>,
+    sorted: &[u32],
+) -> Vec<QueueRow> {
     // Groups appear in the order of their first (best-sorted) alert.
-    let mut order: Vec<String> = Vec::new();
-    let mut members: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut slot_of = vec![u32::MAX; g.names.len()];
+    let mut order: Vec<(u32, Vec<u32>)> = Vec::new();
     for &i in sorted {
-        let key = group_key(&s.alerts[i], s.queue.group);
-        let entry = members.entry(key.clone()).or_default();
-        if entry.is_empty() {
-            order.push(key);
+        let gid = g.of_alert[i as usize];
+        let slot = &mut slot_of[gid as usize];
+        if *slot == u32::MAX {
+            *slot = u32::try_from(order.len()).unwrap_or(u32::MAX);
+            order.push((gid, Vec::new()));
         }
-        entry.push(i);
+        if let Some((_, members)) = order.get_mut(*slot as usize) {
+            members.push(i);
+        }
     }
     let mut rows = Vec::with_capacity(sorted.len() + order.len());
-    for key in order {
-        let list = members.remove(&key).unwrap_or_default();
-        let collapsed = s.queue.collapsed.contains(&key);
-        let max_severity = list
-            .iter()
-            .map(|&i| s.alerts[i].severity)
-            .max()
-            .unwrap_or(Severity::Informational);
+    for (gid, members) in order {
+        let key = g.names[gid as usize].clone();
+        let folded = collapsed.contains(&key);
         rows.push(QueueRow::Group {
+            count: members.len(),
+            max_severity: QueueIndex::max_severity(alerts, &members),
+            collapsed: folded,
             key,
-            count: list.len(),
-            max_severity,
-            collapsed,
         });
-        if !collapsed {
-            rows.extend(list.into_iter().map(QueueRow::Alert));
+        if !folded {
+            rows.extend(members.into_iter().map(|i| QueueRow::Alert(i as usize)));
         }
     }
     rows
@@ -254,8 +300,17 @@ fn grouped_rows(s: &AppState, sorted: &[usize]) -> Vec<QueueRow> {
 pub fn counts(s: &AppState) -> ([usize; 3], [usize; 5]) {
     let mut by_status = [0; 3];
     let mut by_severity = [0; 5];
-    for a in s.alerts.iter().filter(|a| a.suppressed_by.is_none()) {
-        let st = s.status_of(&a.id);
+    for (i, a) in s.alerts.iter().enumerate() {
+        if a.suppressed_by.is_some() {
+            continue;
+        }
+        let st = s
+            .queue
+            .index
+            .status
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| s.status_of(&a.id));
         by_status[st as usize] += 1;
         if st != Status::Closed {
             by_severity[a.severity as usize] += 1;

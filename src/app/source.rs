@@ -75,6 +75,16 @@ pub trait TriageSource {
     ) -> Result<(String, usize), String>;
     /// Writes case notes for the alerts; returns where they went, for the status bar.
     fn export_case_notes(&self, alert_ids: &[String]) -> Result<String, String>;
+    /// While the alerts are still being read in the background: what is happening, for
+    /// the status line. `None` once they are all here (always, for eager sources).
+    fn loading(&self) -> Option<String> {
+        None
+    }
+    /// Takes in a finished background read; `Ok(true)` when the alerts just arrived (the
+    /// interface then re-reads them through [`TriageSource::alerts`]).
+    fn poll_loaded(&mut self) -> Result<bool, String> {
+        Ok(false)
+    }
     /// Re-reads the workspace after a background job (import, detection) changed it.
     fn refresh(&mut self) -> Result<(), String> {
         Ok(())

@@ -95,6 +95,8 @@ pub struct QueueState {
     pub counts: ([usize; 3], [usize; 5]),
     pub marked: BTreeSet<String>,
     pub collapsed: BTreeSet<String>,
+    /// Sort orders, groups, search text and statuses precomputed from the alerts.
+    pub index: crate::app::queue_index::QueueIndex,
 }
 
 /// The last disposition given to another alert of the same rule, host and user.
@@ -164,6 +166,9 @@ pub struct TimelineView {
     pub error: Option<String>,
     pub cursor: Cursor,
     pub loading: bool,
+    /// True once a result (events or an error) arrived; the first fetch waits until the
+    /// timeline pane is shown.
+    pub fetched: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

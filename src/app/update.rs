@@ -58,7 +58,18 @@ pub fn update(s: &mut AppState, action: Action) -> Vec<Effect> {
             update_alert::refresh_view(s);
             Vec::new()
         }
+        Action::TriageReloaded(changed) => {
+            let ids: Vec<String> = changed.iter().map(|(id, _)| id.clone()).collect();
+            s.triage.extend(changed);
+            crate::app::queue::refresh_triage(s, &ids);
+            update_alert::refresh_view(s);
+            Vec::new()
+        }
         Action::AlertLoaded(data) => update_alert::loaded(s, *data),
+        Action::TreeLoaded { alert_id, tree } => {
+            update_alert::tree_loaded(s, &alert_id, tree);
+            Vec::new()
+        }
         Action::TimelineLoaded(result) => {
             update_alert::timeline_loaded(s, result);
             Vec::new()

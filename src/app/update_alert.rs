@@ -8,6 +8,7 @@ use crate::app::state::{
     TreeView,
 };
 use crate::model::Event;
+use crate::model::process::ProcessTree;
 use std::collections::HashSet;
 
 const HOURS_48_MS: i64 = 48 * 3_600_000;
@@ -58,9 +59,11 @@ fn related(s: &AppState, data: &AlertData) -> (Vec<usize>, Vec<usize>) {
     (same_event, nearby)
 }
 
-pub fn loaded(s: &mut AppState, data: AlertData) -> Vec<Effect> {
-    let (same_event, nearby) = related(s, &data);
-    let (tree, tree_error) = match &data.tree {
+fn tree_view(
+    tree: &Result<ProcessTree, String>,
+    page: usize,
+) -> (Option<TreeView>, Option<String>) {
+    match tree {
         Ok(t) => {
             let mut tv = TreeView {
                 tree: t.clone(),
@@ -72,20 +75,49 @@ pub fn loaded(s: &mut AppState, data: AlertData) -> Vec<Effect> {
                 .iter()
                 .position(|r| r.node == tv.tree.focus)
                 .unwrap_or(0);
-            let (len, page) = (tv.rows.len(), s.page_rows());
+            let len = tv.rows.len();
             tv.cursor.set(focus, len, page);
             (Some(tv), None)
         }
         Err(e) => (None, Some(e.clone())),
+    }
+}
+
+/// The open alert's process tree arrived; ignored when another alert is open by now.
+pub fn tree_loaded(s: &mut AppState, alert_id: &str, tree: Result<ProcessTree, String>) {
+    let page = s.page_rows();
+    let Some(v) = s.view.as_mut().filter(|v| v.data.alert.id == alert_id) else {
+        return;
+    };
+    (v.tree, v.tree_error) = tree_view(&tree, page);
+    v.data.tree = Some(tree);
+}
+
+/// What the newly focused pane still needs: the tree and the timeline are fetched the
+/// first time their pane is shown, so opening an alert stays quick.
+fn load_pane(s: &mut AppState) -> Vec<Effect> {
+    let Some(v) = s.view.as_ref() else {
+        return Vec::new();
+    };
+    match s.pane {
+        Pane::Tree if v.data.tree.is_none() => vec![Effect::LoadTree(v.data.alert.id.clone())],
+        Pane::Timeline if !v.timeline.fetched && !v.timeline.loading => reload_timeline(s),
+        _ => Vec::new(),
+    }
+}
+
+pub fn loaded(s: &mut AppState, data: AlertData) -> Vec<Effect> {
+    let (same_event, nearby) = related(s, &data);
+    let (tree, tree_error) = match &data.tree {
+        Some(t) => tree_view(t, s.page_rows()),
+        None => (None, None),
     };
     let timeline = TimelineView {
         host: data.alert.host.clone(),
         center_ms: data.alert.timestamp_ms,
         half_window_ms: DEFAULT_WINDOW_MS,
-        loading: true,
         ..TimelineView::default()
     };
-    let query = timeline_query(&timeline);
     s.view = Some(AlertView {
         data,
         same_event,
@@ -100,7 +132,7 @@ pub fn loaded(s: &mut AppState, data: AlertData) -> Vec<Effect> {
     refresh_view(s);
     s.mode = Mode::Alert;
     s.pane = Pane::Detail;
-    vec![Effect::LoadTimeline(query)]
+    Vec::new()
 }
 
 /// Rebuilds the detail lines (statuses of related alerts may have changed).
@@ -116,6 +148,7 @@ pub fn timeline_loaded(s: &mut AppState, result: Result<Vec<Event>, String>) {
     let Some(v) = s.view.as_mut() else { return };
     let t = &mut v.timeline;
     t.loading = false;
+    t.fetched = true;
     match result {
         Ok(events) => {
             t.error = None;
@@ -317,7 +350,7 @@ pub fn handle(s: &mut AppState, action: Action) -> Vec<Effect> {
                 (i + n - 1) % n
             };
             s.pane = Pane::ALL[j];
-            Vec::new()
+            load_pane(s)
         }
         other => {
             let effects = match s.pane {

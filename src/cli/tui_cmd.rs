@@ -53,7 +53,7 @@ pub struct DemoArgs {
 /// Opens the interface on an existing workspace.
 pub fn run_tui(workspace: &Path, ui: &UiArgs) -> Result<i32> {
     let ws = Workspace::open_read(workspace)?;
-    let source = WorkspaceSource::open(ws).map_err(VigilError::Other)?;
+    let source = WorkspaceSource::open_in_background(ws).map_err(VigilError::Other)?;
     crate::tui::run(Box::new(source), ui.options())
         .map_err(|e| VigilError::Other(format!("{e:#}")))?;
     Ok(0)

@@ -44,22 +44,41 @@ pub fn process_tree(
     alert: &Alert,
     alerts: &[Alert],
 ) -> Result<BuiltTree, String> {
+    build_tree(searcher, alert, alerts, false)
+}
+
+/// The same tree for the interface, its process starts fetched by entity id when
+/// possible (`tree_query`). Only the "N more" counts of siblings may be lower than
+/// [`process_tree`]'s, which the interface does not show; case notes use the latter.
+pub fn process_tree_quick(
+    searcher: &EventSearcher,
+    alert: &Alert,
+    alerts: &[Alert],
+) -> Result<BuiltTree, String> {
+    build_tree(searcher, alert, alerts, true)
+}
+
+fn build_tree(
+    searcher: &EventSearcher,
+    alert: &Alert,
+    alerts: &[Alert],
+    quick: bool,
+) -> Result<BuiltTree, String> {
     let focus = focus_event(searcher, alert)
         .ok_or_else(|| "the alert's events are not in this workspace".to_string())?;
     let host = alert
         .host
         .clone()
         .ok_or_else(|| "the alert has no host, so its processes cannot be found".to_string())?;
-    let query = format!(
-        "host.name:{} AND event.category:process AND event.type:start AND @timestamp:[{} TO {}]",
-        quote(&host),
-        iso(alert.timestamp_ms - TREE_WINDOW_MS),
-        iso(alert.timestamp_ms + TREE_WINDOW_MS)
-    );
-    let mut events = searcher
-        .search(&query, TREE_EVENT_LIMIT)
-        .map_err(|e| e.to_string())?;
-    events.reverse();
+    let query = tree_window(&host, alert.timestamp_ms);
+    let bounds = tree_bounds(alert.timestamp_ms);
+    let related = quick
+        .then(|| crate::session::tree_query::related_starts(searcher, &focus, &query, bounds))
+        .flatten();
+    let events = match related {
+        Some(found) => found?,
+        None => window_starts(searcher, &query)?,
+    };
     let mut built = tree::build(&focus, &events, &TreeOptions::default())
         .ok_or_else(|| "the alert's event describes no process".to_string())?;
     tree::mark_alerts(&mut built.tree, alerts);
@@ -75,6 +94,32 @@ pub fn process_tree(
     }
     tree::fill_event_counts(&mut built.tree, &counts);
     Ok(built)
+}
+
+/// The tree's time window around `at_ms`, in ms.
+pub fn tree_bounds(at_ms: i64) -> (i64, i64) {
+    (at_ms - TREE_WINDOW_MS, at_ms + TREE_WINDOW_MS)
+}
+
+/// The query for the process starts of `host` in the tree's window around `at_ms`.
+pub fn tree_window(host: &str, at_ms: i64) -> String {
+    let (from, to) = tree_bounds(at_ms);
+    format!(
+        "host.name:{} AND event.category:process AND event.type:start AND @timestamp:[{} TO {}]",
+        quote(host),
+        iso(from),
+        iso(to)
+    )
+}
+
+/// Every process start of the host in the tree's window (newest `TREE_EVENT_LIMIT`),
+/// oldest first.
+pub fn window_starts(searcher: &EventSearcher, query: &str) -> Result<Vec<Event>, String> {
+    let mut events = searcher
+        .search(query, TREE_EVENT_LIMIT)
+        .map_err(|e| e.to_string())?;
+    events.reverse();
+    Ok(events)
 }
 
 /// A pivot of a guide step, resolved for one alert, with its live count.

@@ -5,5 +5,6 @@
 pub mod casework;
 pub mod jobs;
 pub mod source;
+pub mod tree_query;
 
 pub use source::WorkspaceSource;

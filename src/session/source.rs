@@ -17,13 +17,27 @@ use crate::triage::exceptions::{self, Exception};
 use crate::triage::guide::{LineKind, SpanStyle};
 use crate::workspace::Workspace;
 use std::path::PathBuf;
+use std::thread::JoinHandle;
 
 pub struct WorkspaceSource {
     ws: Workspace,
     searcher: EventSearcher,
     alerts: AlertStore,
+    /// Every alert in time order, kept so casework does not clone them all per call.
+    sorted: Vec<Alert>,
     store: Store,
     export_dir: PathBuf,
+    /// The alert store being read on another thread (`open_in_background`).
+    pending: Option<JoinHandle<Result<Loaded, String>>>,
+}
+
+/// The alert store and its alerts in time order.
+type Loaded = (AlertStore, Vec<Alert>);
+
+fn load_alerts(dir: &std::path::Path) -> Result<Loaded, String> {
+    let alerts = AlertStore::open(dir).map_err(text)?;
+    let sorted = alerts.alerts().into_iter().cloned().collect();
+    Ok((alerts, sorted))
 }
 
 fn text<E: std::fmt::Display>(e: E) -> String {
@@ -32,21 +46,40 @@ fn text<E: std::fmt::Display>(e: E) -> String {
 
 impl WorkspaceSource {
     pub fn open(ws: Workspace) -> Result<Self, String> {
+        let (alerts, sorted) = load_alerts(&ws.alerts_dir())?;
+        Self::with_alerts(ws, alerts, sorted, None)
+    }
+
+    /// Opens the workspace but reads its alerts on another thread, so the interface can
+    /// draw at once; until [`TriageSource::poll_loaded`] reports them the source has none.
+    pub fn open_in_background(ws: Workspace) -> Result<Self, String> {
+        let dir = ws.alerts_dir();
+        let pending = std::thread::spawn(move || load_alerts(&dir));
+        Self::with_alerts(ws, AlertStore::default(), Vec::new(), Some(pending))
+    }
+
+    fn with_alerts(
+        ws: Workspace,
+        alerts: AlertStore,
+        sorted: Vec<Alert>,
+        pending: Option<JoinHandle<Result<Loaded, String>>>,
+    ) -> Result<Self, String> {
         let searcher = ws.searcher().map_err(text)?;
-        let alerts = AlertStore::open(&ws.alerts_dir()).map_err(text)?;
         let store = Store::open(&ws.state_dir()).map_err(text)?;
         let export_dir = ws.root().join("case-notes");
         Ok(Self {
             ws,
             searcher,
             alerts,
+            sorted,
             store,
             export_dir,
+            pending,
         })
     }
 
-    fn all_alerts(&self) -> Vec<Alert> {
-        self.alerts.alerts().into_iter().cloned().collect()
+    fn all_alerts(&self) -> &[Alert] {
+        &self.sorted
     }
 
     fn find(&self, id: &str) -> Result<&Alert, String> {
@@ -83,7 +116,7 @@ fn now_ms() -> i64 {
 
 impl TriageSource for WorkspaceSource {
     fn alerts(&self) -> Vec<Alert> {
-        self.all_alerts()
+        self.sorted.clone()
     }
 
     fn rule(&self, rule_id: &str) -> Option<RuleMeta> {
@@ -120,7 +153,7 @@ impl TriageSource for WorkspaceSource {
     }
 
     fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
-        casework::process_tree(&self.searcher, alert, &self.all_alerts()).map(|b| b.tree)
+        casework::process_tree_quick(&self.searcher, alert, self.all_alerts()).map(|b| b.tree)
     }
 
     fn triage(&self, alert_id: &str) -> AlertTriage {
@@ -170,9 +203,13 @@ impl TriageSource for WorkspaceSource {
     fn checklist(&self, alert: &Alert) -> Result<Checklist, String> {
         let rule = self.alerts.rule(&alert.rule_id);
         let event = focus_event(&self.searcher, alert);
-        let alerts = self.all_alerts();
-        let (guide, counted) =
-            guide_with_counts(&self.searcher, rule, alert, event.as_ref(), &alerts);
+        let (guide, counted) = guide_with_counts(
+            &self.searcher,
+            rule,
+            alert,
+            event.as_ref(),
+            self.all_alerts(),
+        );
         let lines = guide
             .lines
             .iter()
@@ -259,7 +296,7 @@ impl TriageSource for WorkspaceSource {
         let now = now_ms();
         let e = self.exception_of(draft, "", now);
         e.validate()?;
-        let p = exceptions::preview(&e, &self.all_alerts(), &self.store, now);
+        let p = exceptions::preview(&e, self.all_alerts(), &self.store, now);
         Ok(ExceptionPreview {
             open: p.open.len(),
             past: p.past.len(),
@@ -274,8 +311,8 @@ impl TriageSource for WorkspaceSource {
     ) -> Result<(String, usize), String> {
         let e = self.exception_of(draft, by, at_ms);
         e.validate()?;
-        let alerts = self.all_alerts();
-        let closed = exceptions::save(&mut self.store, &e, &alerts, by, at_ms).map_err(text)?;
+        let closed =
+            exceptions::save(&mut self.store, &e, &self.sorted, by, at_ms).map_err(text)?;
         Ok((e.id, closed.len()))
     }
 
@@ -291,7 +328,7 @@ impl TriageSource for WorkspaceSource {
                 self.alerts.rule(&alert.rule_id),
                 alert,
                 &self.store.get(id),
-                &alerts,
+                alerts,
                 now,
             );
             let path = self.export_dir.join(crate::export::file_name(alert, "md"));
@@ -305,9 +342,32 @@ impl TriageSource for WorkspaceSource {
         ))
     }
 
+    fn loading(&self) -> Option<String> {
+        self.pending
+            .as_ref()
+            .map(|_| "reading the alerts".to_string())
+    }
+
+    fn poll_loaded(&mut self) -> Result<bool, String> {
+        if !self.pending.as_ref().is_some_and(JoinHandle::is_finished) {
+            return Ok(false);
+        }
+        let Some(handle) = self.pending.take() else {
+            return Ok(false);
+        };
+        let (alerts, sorted) = handle
+            .join()
+            .map_err(|_| "reading the alerts failed unexpectedly".to_string())??;
+        self.alerts = alerts;
+        self.sorted = sorted;
+        Ok(true)
+    }
+
     fn refresh(&mut self) -> Result<(), String> {
+        self.pending = None;
         self.searcher = self.ws.searcher().map_err(text)?;
         self.alerts = AlertStore::open(&self.ws.alerts_dir()).map_err(text)?;
+        self.sorted = self.alerts.alerts().into_iter().cloned().collect();
         self.store.refresh().map_err(text)
     }
 }

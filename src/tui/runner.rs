@@ -81,7 +81,13 @@ pub fn run(source: Box<dyn TriageSource>, mut opts: UiOptions) -> anyhow::Result
             terminal.draw(|f| crate::ui::render(f, &ctrl.state, &theme))?;
             dirty = false;
         }
-        if event::poll(Duration::from_millis(100))? {
+        // Look for background-loaded alerts often while they are on their way.
+        let wait = if ctrl.source.loading().is_some() {
+            15
+        } else {
+            100
+        };
+        if event::poll(Duration::from_millis(wait))? {
             dirty = true;
             match event::read()? {
                 Event::Key(k) => {
@@ -125,6 +131,7 @@ pub fn run(source: Box<dyn TriageSource>, mut opts: UiOptions) -> anyhow::Result
                 }
             }
         }
+        dirty |= ctrl.poll_source();
         ctrl.dispatch(Action::Tick { now_ms: now_ms() });
     }
     Ok(())

@@ -242,12 +242,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .block(block)
         .column_spacing(1);
     if state.queue.rows.is_empty() {
+        let why = match &state.job {
+            Some(job) if state.alerts.is_empty() => format!("{}…", job.label),
+            _ => "no alert matches: <bs> clears the filters, f changes the status shown".into(),
+        };
         table = table.footer(Row::new(vec![
             Cell::from(""),
-            Cell::from(Span::styled(
-                "no alert matches: <bs> clears the filters, f changes the status shown",
-                st(theme, "muted"),
-            )),
+            Cell::from(Span::styled(why, st(theme, "muted"))),
         ]));
     }
     table = table.row_highlight_style(selected);

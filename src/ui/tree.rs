@@ -17,7 +17,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(v) = &state.view else { return };
     let Some(tv) = &v.tree else {
-        let msg = v.tree_error.clone().unwrap_or_default();
+        let msg = v
+            .tree_error
+            .clone()
+            .unwrap_or_else(|| "not loaded yet".to_string());
         let p = Paragraph::new(Line::from(safe_spans(
             &format!("No process tree for this alert: {msg}"),
             st(theme, "muted"),

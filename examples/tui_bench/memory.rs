@@ -1,8 +1,6 @@
-//! Rough interface timings on a synthetic workspace held in memory: first frame, a few
-//! keystrokes (move, sort, group, filter typing) and a process tree with many children.
-//!
-//! `cargo run --release --example tui_bench -- [ALERTS] [CHILDREN]` (defaults 50000, 5000).
-//! Run it once, not in a loop; it prints one line per measurement.
+//! Interface timings on a synthetic source held in memory: first frame, a few keystrokes
+//! (move, sort, group, filter typing) and a process tree with many children. Small and
+//! free of disk I/O, so it suits instruction counts under cachegrind.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -61,13 +59,7 @@ fn alert(i: usize, entity: Option<&str>, event_id: String) -> Alert {
     }
 }
 
-fn main() -> anyhow::Result<()> {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let n_alerts = args.first().copied().unwrap_or(50_000);
-    let n_children = args.get(1).copied().unwrap_or(5_000);
+pub fn run(n_alerts: usize, n_children: usize) -> anyhow::Result<()> {
     let mut events = vec![event("root".into(), T0 - 10_000, "g-root", None, 1)];
     for c in 0..n_children {
         let id = format!("child-{c}");
