@@ -45,11 +45,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Line::from(safe_spans(&format!(" {}", m.text), style, theme))
     } else if let Some(j) = &state.job {
         let progress = match j.total {
-            Some(t) if t > 0 => format!("{}/{} ({}%)", j.done, t, j.done * 100 / t),
-            _ => j.done.to_string(),
+            Some(t) if t > 0 => format!(" {}/{} ({}%)", j.done, t, j.done * 100 / t),
+            // Nothing counted yet (reading the alerts): no bare "0".
+            _ if j.done == 0 => String::new(),
+            _ => format!(" {}", j.done),
         };
         Line::from(Span::styled(
-            format!(" {} … {progress}", j.label),
+            format!(" {} …{progress}", j.label),
             st(theme, "notice"),
         ))
     } else {
