@@ -156,3 +156,14 @@ fn mouse_clicks_select_then_open_and_the_wheel_scrolls() {
         "the tab bar is not a row"
     );
 }
+
+#[test]
+fn an_empty_queue_explains_itself_across_the_table() {
+    let mut c = controller_sized(100, 20);
+    keys(&mut c, "/zzzz-nothing-matches<enter>");
+    let text = screen(&c, 100, 20);
+    assert!(
+        text.contains("no alert matches: <bs> clears the filters, f changes the status shown"),
+        "{text}"
+    );
+}

@@ -14,7 +14,7 @@ use crate::ui::text::safe_cell;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -241,16 +241,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .header(header)
         .block(block)
         .column_spacing(1);
-    if state.queue.rows.is_empty() {
-        let why = match &state.job {
-            Some(job) if state.alerts.is_empty() => format!("{}…", job.label),
-            _ => "no alert matches: <bs> clears the filters, f changes the status shown".into(),
-        };
-        table = table.footer(Row::new(vec![
-            Cell::from(""),
-            Cell::from(Span::styled(why, st(theme, "muted"))),
-        ]));
-    }
+    // Drawn over the empty table's first row, across every column: a cell of its own
+    // would be cut to the width of one column.
+    let empty_note = state.queue.rows.is_empty().then(|| match &state.job {
+        Some(job) if state.alerts.is_empty() => format!("{}…", job.label),
+        _ => "no alert matches: <bs> clears the filters, f changes the status shown".into(),
+    });
     table = table.row_highlight_style(selected);
     let mut table_state = TableState::default().with_selected(
         state
@@ -261,6 +257,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .filter(|&r| r < end - offset),
     );
     frame.render_stateful_widget(table, area, &mut table_state);
+    if let Some(why) = empty_note {
+        // Inside the border, below the header row.
+        let note = Rect {
+            x: area.x.saturating_add(2),
+            y: area.y.saturating_add(2),
+            width: area.width.saturating_sub(4),
+            height: u16::from(area.height > 3),
+        };
+        frame.render_widget(Paragraph::new(Span::styled(why, st(theme, "muted"))), note);
+    }
     draw_group_labels(frame, list, state, offset, end, theme);
 }
 
