@@ -34,8 +34,7 @@ pub struct CandidateSet<'s> {
     always: Vec<u64>,
     /// Prefilter pattern id -> positions in `rules` of the rules it can satisfy.
     by_pattern: HashMap<u32, Vec<u32>>,
-    /// Where the prefilters must look: these paths' strings (field literals) and, when
-    /// `scan_whole`, every string (keyword literals).
+    /// Where the prefilter must look: these paths' strings, or the whole document.
     scan_paths: Vec<&'s str>,
     scan_whole: bool,
 }
@@ -82,11 +81,8 @@ impl<'s> CandidateSet<'s> {
             for &id in &req.patterns {
                 self.by_pattern.entry(id).or_default().push(pos32);
             }
-            // A keyword rule's literals are in the keyword prefilter, which scans the
-            // whole document; the others' are looked for in their fields only.
             if req.scan.whole {
                 self.scan_whole = true;
-                continue;
             }
             for p in &req.scan.paths[source as usize] {
                 if !self.scan_paths.contains(&p.as_str()) {
@@ -101,7 +97,7 @@ impl<'s> CandidateSet<'s> {
         !self.by_pattern.is_empty()
     }
 
-    /// The whole document must be scanned with the keyword prefilter.
+    /// The whole document must be scanned (a keyword search supplies literals).
     pub fn scan_whole(&self) -> bool {
         self.scan_whole
     }

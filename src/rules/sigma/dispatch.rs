@@ -164,19 +164,16 @@ fn lower_into<'a>(s: &str, buf: &'a mut [u8; 160]) -> Option<&'a str> {
     std::str::from_utf8(&buf[..b.len()]).ok()
 }
 
-/// A shared literal prefilter. Its pattern ids start at `base`, so several prefilters
-/// can share one hit bitset.
+/// The shared literal prefilter.
 #[derive(Debug, Default)]
 pub struct Prefilter {
     automaton: Option<AhoCorasick>,
-    base: u32,
     pub pattern_count: usize,
 }
 
 impl Prefilter {
-    /// Builds from every literal; returns the prefilter and each input list's pattern ids
-    /// (numbered from `base`).
-    pub fn build(lists: &[Option<Vec<String>>], base: u32) -> (Self, Vec<Option<Vec<u32>>>) {
+    /// Builds from every literal; returns the prefilter and each input list's pattern ids.
+    pub fn build(lists: &[Option<Vec<String>>]) -> (Self, Vec<Option<Vec<u32>>>) {
         let mut ids: HashMap<String, u32> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut per_rule = Vec::with_capacity(lists.len());
@@ -187,8 +184,7 @@ impl Prefilter {
                     .map(|lit| {
                         *ids.entry(lit.clone()).or_insert_with(|| {
                             patterns.push(lit.clone());
-                            let id = u32::try_from(patterns.len() - 1).unwrap_or(u32::MAX);
-                            base.saturating_add(id)
+                            u32::try_from(patterns.len() - 1).unwrap_or(u32::MAX)
                         })
                     })
                     .collect();
@@ -215,7 +211,6 @@ impl Prefilter {
         (
             Self {
                 automaton,
-                base,
                 pattern_count: patterns.len(),
             },
             per_rule,
@@ -226,16 +221,16 @@ impl Prefilter {
     /// literal found in the strings of `v`, and lists each newly marked id in `ids`.
     pub fn scan(&self, v: &Value, hits: &mut [u64], ids: &mut Vec<u32>) {
         if let Some(ac) = &self.automaton {
-            scan_value(ac, self.base as usize, v, hits, ids);
+            scan_value(ac, v, hits, ids);
         }
     }
 }
 
-fn scan_value(ac: &AhoCorasick, base: usize, v: &Value, hits: &mut [u64], ids: &mut Vec<u32>) {
+fn scan_value(ac: &AhoCorasick, v: &Value, hits: &mut [u64], ids: &mut Vec<u32>) {
     match v {
         Value::String(s) => {
             for m in ac.find_overlapping_iter(s.as_str()) {
-                let id = base + m.pattern().as_usize();
+                let id = m.pattern().as_usize();
                 if let Some(w) = hits.get_mut(id / 64)
                     && *w & (1 << (id % 64)) == 0
                 {
@@ -244,12 +239,8 @@ fn scan_value(ac: &AhoCorasick, base: usize, v: &Value, hits: &mut [u64], ids: &
                 }
             }
         }
-        Value::Array(items) => items
-            .iter()
-            .for_each(|i| scan_value(ac, base, i, hits, ids)),
-        Value::Object(map) => map
-            .values()
-            .for_each(|i| scan_value(ac, base, i, hits, ids)),
+        Value::Array(items) => items.iter().for_each(|i| scan_value(ac, i, hits, ids)),
+        Value::Object(map) => map.values().for_each(|i| scan_value(ac, i, hits, ids)),
         _ => {}
     }
 }

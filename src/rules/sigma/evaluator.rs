@@ -32,7 +32,7 @@ impl<'a> SigmaEvaluator<'a> {
         Self {
             set,
             memo: CandidateMemo::default(),
-            hits: vec![0; set.pattern_count().div_ceil(64)],
+            hits: vec![0; set.prefilter().pattern_count.div_ceil(64)],
             hit_ids: Vec::new(),
             marks: Vec::new(),
             to_run: Vec::new(),
@@ -118,13 +118,14 @@ impl Evaluator for SigmaEvaluator<'_> {
         hit_ids.clear();
         let candidates = self.memo.get(set, &facts, source);
         if candidates.needs_scan() {
+            let prefilter = set.prefilter();
             if candidates.scan_whole() {
-                set.keyword_prefilter()
-                    .scan(ctx.doc, &mut hits, &mut hit_ids);
-            }
-            for path in candidates.scan_paths() {
-                if let Some(v) = ctx.paths.get(path) {
-                    set.prefilter().scan(v, &mut hits, &mut hit_ids);
+                prefilter.scan(ctx.doc, &mut hits, &mut hit_ids);
+            } else {
+                for path in candidates.scan_paths() {
+                    if let Some(v) = ctx.paths.get(path) {
+                        prefilter.scan(v, &mut hits, &mut hit_ids);
+                    }
                 }
             }
         }

@@ -61,8 +61,6 @@ pub struct SigmaRuleSet {
     correlations: Vec<CorrEntry>,
     dispatch: Dispatch,
     prefilter: Prefilter,
-    /// Literals of keyword searches, looked for in every string of a document.
-    keyword_prefilter: Prefilter,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -89,7 +87,6 @@ impl SigmaRuleSet {
             correlations: Vec::new(),
             dispatch: Dispatch::default(),
             prefilter: Prefilter::default(),
-            keyword_prefilter: Prefilter::default(),
             diagnostics,
         };
         set.link();
@@ -116,15 +113,6 @@ impl SigmaRuleSet {
 
     pub(super) fn prefilter(&self) -> &Prefilter {
         &self.prefilter
-    }
-
-    pub(super) fn keyword_prefilter(&self) -> &Prefilter {
-        &self.keyword_prefilter
-    }
-
-    /// Pattern ids of both prefilters, for sizing a hit bitset.
-    pub(super) fn pattern_count(&self) -> usize {
-        self.prefilter.pattern_count + self.keyword_prefilter.pattern_count
     }
 
     pub(super) fn detection_count(&self) -> usize {
@@ -257,34 +245,18 @@ impl SigmaRuleSet {
                 }
             }
         }
-        // Literals from fields are looked for in those fields only; literals a keyword
-        // search supplies can be anywhere, so they get their own (small) automaton that
-        // scans whole documents, for the few rules that need it.
-        let sources: Vec<compile::LiteralSources> = self
+        let lists: Vec<Option<Vec<String>>> = self
             .detections
             .iter()
-            .map(|d| compile::literal_sources(&d.compiled.detection))
+            .map(|d| compile::required_literals(&d.compiled.detection))
             .collect();
-        let mut field_lists = Vec::with_capacity(sources.len());
-        let mut keyword_lists = Vec::with_capacity(sources.len());
-        for (d, src) in self.detections.iter().zip(&sources) {
-            let lits = compile::required_literals(&d.compiled.detection);
-            if src.whole {
-                field_lists.push(None);
-                keyword_lists.push(lits);
-            } else {
-                field_lists.push(lits);
-                keyword_lists.push(None);
-            }
-        }
-        let (prefilter, field_ids) = Prefilter::build(&field_lists, 0);
-        let base = u32::try_from(prefilter.pattern_count).unwrap_or(u32::MAX);
-        let (keyword_prefilter, keyword_ids) = Prefilter::build(&keyword_lists, base);
+        let (prefilter, ids) = Prefilter::build(&lists);
         self.prefilter = prefilter;
-        self.keyword_prefilter = keyword_prefilter;
-        let ids = field_ids.into_iter().zip(keyword_ids);
-        for ((d, (f, k)), scan) in self.detections.iter_mut().zip(ids).zip(sources) {
-            d.required = f.or(k).map(|patterns| Required { patterns, scan });
+        for (d, req) in self.detections.iter_mut().zip(ids) {
+            d.required = req.map(|patterns| Required {
+                patterns,
+                scan: compile::literal_sources(&d.compiled.detection),
+            });
         }
         for (i, d) in self.detections.iter().enumerate() {
             let codes = codes::required_codes(&d.compiled.detection);
