@@ -245,18 +245,30 @@ impl SigmaRuleSet {
                 }
             }
         }
+        // Literals a keyword search supplies can be anywhere in an event: prefiltering
+        // them needs an overlapping scan of every string, which costs more than evaluating
+        // the few keyword rules outright, so those rules wait on no literal.
+        let sources: Vec<compile::LiteralSources> = self
+            .detections
+            .iter()
+            .map(|d| compile::literal_sources(&d.compiled.detection))
+            .collect();
         let lists: Vec<Option<Vec<String>>> = self
             .detections
             .iter()
-            .map(|d| compile::required_literals(&d.compiled.detection))
+            .zip(&sources)
+            .map(|(d, src)| {
+                if src.whole {
+                    None
+                } else {
+                    compile::required_literals(&d.compiled.detection)
+                }
+            })
             .collect();
         let (prefilter, ids) = Prefilter::build(&lists);
         self.prefilter = prefilter;
-        for (d, req) in self.detections.iter_mut().zip(ids) {
-            d.required = req.map(|patterns| Required {
-                patterns,
-                scan: compile::literal_sources(&d.compiled.detection),
-            });
+        for ((d, req), scan) in self.detections.iter_mut().zip(ids).zip(sources) {
+            d.required = req.map(|patterns| Required { patterns, scan });
         }
         for (i, d) in self.detections.iter().enumerate() {
             let codes = codes::required_codes(&d.compiled.detection);
