@@ -15,9 +15,9 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::{Scope, ScopedJoinHandle};
 
 /// Events per batch sent to the importing thread.
-const BATCH: usize = 256;
+const BATCH: usize = 128;
 /// Batches in flight: bounds memory to a few thousand normalized events.
-const IN_FLIGHT: usize = 8;
+const IN_FLIGHT: usize = 4;
 
 /// What the reading thread reports, in file order.
 pub enum Piece {
