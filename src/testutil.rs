@@ -2,6 +2,7 @@
 
 use crate::model::alert::ProcessSummary;
 use crate::model::{Alert, Event, MitreRef, RuleKind, Severity};
+use crate::rules::api::{Evaluator, RuleMatch};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -51,6 +52,16 @@ pub fn event(id: &str, ts: i64, doc: Value) -> Event {
         doc,
         original: String::new(),
     }
+}
+
+/// Every match `ev` reports over `events`, fed in order, then `finish`'s.
+pub fn run_evaluator(ev: &mut dyn Evaluator, events: &[Event]) -> Vec<RuleMatch> {
+    let mut out = Vec::new();
+    for e in events {
+        ev.on_event(e, &mut out);
+    }
+    ev.finish(&mut out);
+    out
 }
 
 pub fn net_event() -> Event {

@@ -21,23 +21,10 @@ fn rule_set(texts: &[&str]) -> ElasticRuleSet {
     ElasticRuleSet::new(rules)
 }
 
-fn ev(id: &str, ts: i64, doc: Value) -> Event {
-    Event {
-        id: id.to_string(),
-        timestamp_ms: ts,
-        doc,
-        original: String::new(),
-    }
-}
+use crate::testutil::event as ev;
 
 fn run(set: &ElasticRuleSet, events: &[Event]) -> Vec<RuleMatch> {
-    let mut ev = set.evaluator();
-    let mut out = Vec::new();
-    for e in events {
-        ev.on_event(e, &mut out);
-    }
-    ev.finish(&mut out);
-    out
+    crate::testutil::run_evaluator(set.evaluator().as_mut(), events)
 }
 
 /// Runs in the given order and reversed; both must give the same matches.

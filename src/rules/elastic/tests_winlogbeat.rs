@@ -63,12 +63,7 @@ fn corpus_over_winlogbeat_golden_files() {
             });
         }
     }
-    let mut ev = set.evaluator();
-    let mut out = Vec::new();
-    for e in &events {
-        ev.on_event(e, &mut out);
-    }
-    ev.finish(&mut out);
+    let out = crate::testutil::run_evaluator(set.evaluator().as_mut(), &events);
     let names: BTreeSet<(String, String)> = out
         .iter()
         .map(|m| {

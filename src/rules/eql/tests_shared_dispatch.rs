@@ -4,7 +4,7 @@
 
 use super::{EqlRuleSet, compile};
 use crate::model::Event;
-use crate::rules::api::{Evaluator, RuleMatch};
+use crate::rules::api::RuleMatch;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
@@ -125,13 +125,7 @@ fn random_event(rng: &mut ChaCha8Rng, i: usize) -> Event {
 }
 
 fn run(set: &EqlRuleSet, events: &[Event]) -> Vec<RuleMatch> {
-    let mut ev = set.evaluator();
-    let mut out = Vec::new();
-    for e in events {
-        ev.on_event(e, &mut out);
-    }
-    ev.finish(&mut out);
-    out
+    crate::testutil::run_evaluator(&mut set.evaluator(), events)
 }
 
 fn sorted(mut v: Vec<RuleMatch>) -> Vec<RuleMatch> {
