@@ -168,10 +168,13 @@ impl Importing<'_, '_> {
         let Some(report) = self.report.as_mut() else {
             return Ok(());
         };
-        *report
-            .formats
-            .entry(format.as_str().to_string())
-            .or_default() += 1;
+        // Looked up by `&str` first so the key is allocated once per format, not per event.
+        match report.formats.get_mut(format.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                report.formats.insert(format.as_str().to_string(), 1);
+            }
+        }
         let mut own_rules = BTreeSet::new();
         if let Some(ev) = self.evaluator.as_deref_mut() {
             self.on_event_matches.clear();
