@@ -302,11 +302,9 @@ fn normalize_chunk(lines: &[String]) -> Vec<Event> {
         .iter()
         .enumerate()
         .filter_map(|(i, text)| {
-            let value = serde_json::from_str(text).ok()?;
             let raw = RawRecord {
                 kind: RawKind::Json,
                 text,
-                value,
                 location: Location::Line(i as u64 + 1),
             };
             normalize(raw, "bench").ok().map(|(e, _)| e)

@@ -12,7 +12,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::time::Instant;
-use vigil::ingest::{Location, RawKind, RawRecord};
+use vigil::ingest::RawKind;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -48,13 +48,7 @@ fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let mut events = Vec::with_capacity(n);
     for (i, (line, value)) in lines.iter().zip(values).enumerate() {
-        let raw = RawRecord {
-            kind: RawKind::Json,
-            text: line,
-            value,
-            location: Location::Line(i as u64 + 1),
-        };
-        match vigil::normalize::normalize(raw, &input) {
+        match vigil::normalize::normalize_value(RawKind::Json, line, value, &input) {
             Ok((event, _)) => events.push(event),
             Err(e) => anyhow::bail!("{input}:{}: {e}", i + 1),
         }

@@ -105,6 +105,33 @@ fn junk_empty_and_truncated_files() {
 }
 
 #[test]
+fn an_evtx_file_cut_inside_a_chunk_keeps_its_records_and_says_so() {
+    let (dir, ws) = temp_workspace();
+    let full = std::fs::read(fixture("evtx/new-user-security.evtx")).unwrap();
+    let whole = {
+        let (_d, ws_full) = temp_workspace();
+        import(&ws_full, &[fixture("evtx/new-user-security.evtx")])
+            .summary
+            .new
+    };
+    // The fixture's one chunk holds records 1-4 at bytes 4,608-10,103: cut inside
+    // record 4, so records 1-3 are whole and record 4 is lost.
+    let cut = 9_800;
+    let short = write(dir.path(), "cut.evtx", &full[..cut]);
+    let out = import(&ws, std::slice::from_ref(&short));
+    let s = &out.summary;
+    assert_eq!((s.new, whole), (3, 4));
+    let shown = short.display().to_string();
+    assert!(
+        s.problems.iter().any(|p| p.starts_with(&format!(
+            "{shown}: chunk 0: the file ends inside this chunk"
+        ))),
+        "{:?}",
+        s.problems
+    );
+}
+
+#[test]
 fn nothing_importable_is_status_4() {
     let (dir, ws) = temp_workspace();
     let p = write(dir.path(), "x.txt", b"hello");

@@ -41,7 +41,6 @@ pub fn read(
                 Ok(text) => sink(ReadItem::Record(RawRecord {
                     kind: RawKind::AuditdLine,
                     text,
-                    value: serde_json::Value::Object(serde_json::Map::new()),
                     location,
                 })),
                 Err(e) => sink(ReadItem::Bad {

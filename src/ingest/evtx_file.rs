@@ -6,20 +6,39 @@
 //! older records, which would pollute the dataset the analyst chose to export.
 
 use super::counting::CountingReader;
+use super::evtx_tail::{self, ZeroPadded};
 use super::{Location, RawKind, RawRecord, ReadItem};
 use evtx::{EvtxParser, ParserSettings};
 use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 /// Reads every record of an EVTX file into `sink`. Fails only when the file
 /// header itself cannot be read.
 pub fn read_evtx(
-    file: File,
+    mut file: File,
     counter: Arc<AtomicU64>,
     sink: &mut dyn FnMut(ReadItem<'_>),
 ) -> Result<(), String> {
-    let reader = CountingReader::new(file, counter);
+    let len = file
+        .metadata()
+        .map_err(|e| format!("cannot read the file's size: {e}"))?
+        .len();
+    // A file cut inside a chunk is read as if zero-padded to the whole chunk, so the
+    // records before the cut are not lost with it; the cut itself is reported below.
+    let cut = evtx_tail::cut_chunk(len);
+    let (kept, padded) = match cut {
+        Some(c) => {
+            let start = len - c.present;
+            (
+                start + whole_records_in(&mut file, start)?,
+                start + evtx_tail::CHUNK_SIZE,
+            )
+        }
+        None => (len, len),
+    };
+    let reader = ZeroPadded::new(CountingReader::new(file, counter), kept, padded);
     let settings = ParserSettings::new()
         .indent(false)
         .separate_json_attributes(false)
@@ -31,32 +50,13 @@ pub fn read_evtx(
     for item in parser.records_json() {
         ordinal += 1;
         match item {
-            Ok(mut record) => {
-                let parsed = serde_json::from_str(&record.data).or_else(|first_error| {
-                    // The renderer can leave raw control characters inside strings
-                    // (damaged or odd data); escape them and try again.
-                    let escaped = escape_control_chars(&record.data);
-                    let value = serde_json::from_str(&escaped).map_err(|_| first_error)?;
-                    record.data = escaped;
-                    Ok::<serde_json::Value, serde_json::Error>(value)
-                });
-                let value: serde_json::Value = match parsed {
-                    Ok(v) => v,
-                    Err(e) => {
-                        sink(ReadItem::Bad {
-                            location: Location::Record(record.event_record_id),
-                            reason: format!("the rendered record is not valid JSON: {e}"),
-                        });
-                        continue;
-                    }
-                };
+            Ok(record) => {
                 sink(ReadItem::Record(RawRecord {
                     kind: RawKind::Evtx {
                         header_time_ms: record.timestamp.as_millisecond(),
                         recovered: record.recovered,
                     },
                     text: &record.data,
-                    value,
                     location: Location::Record(record.event_record_id),
                 }));
             }
@@ -80,7 +80,29 @@ pub fn read_evtx(
             }
         }
     }
+    if let Some(c) = cut {
+        sink(ReadItem::Bad {
+            location: Location::Chunk(c.number),
+            reason: format!(
+                "the file ends inside this chunk ({} of {} bytes present): it was cut short, \
+                 for example copied while being written; the records before the cut were \
+                 read, the rest of the chunk is lost",
+                c.present,
+                evtx_tail::CHUNK_SIZE
+            ),
+        });
+    }
     Ok(())
+}
+
+/// Bytes of whole records in the cut chunk starting at `start`; leaves `file` at 0.
+fn whole_records_in(file: &mut File, start: u64) -> Result<u64, String> {
+    let mut present = Vec::new();
+    file.seek(SeekFrom::Start(start))
+        .and_then(|_| file.read_to_end(&mut present))
+        .and_then(|_| file.seek(SeekFrom::Start(0)))
+        .map_err(|e| format!("cannot read the file's last chunk: {e}"))?;
+    Ok(evtx_tail::whole_records_end(&present) as u64)
 }
 
 /// Replaces raw control characters (invalid inside JSON strings) by `\u00XX` escapes.

@@ -1,5 +1,5 @@
 //! Reading source files: format detection and streaming readers that hand out
-//! raw records (JSON values with their original text) one at a time.
+//! raw records (the text of one record, not parsed yet) one at a time.
 //!
 //! Readers never abort on a bad record: they report it with its location and
 //! continue. Normalization to ECS happens in [`crate::normalize`]; the import
@@ -11,6 +11,7 @@ pub mod detect;
 pub mod envelope;
 pub mod envelope_peek;
 pub mod evtx_file;
+pub mod evtx_tail;
 pub mod json_stream;
 pub mod pipeline;
 pub mod reader;
@@ -18,7 +19,6 @@ pub mod summary;
 pub mod walk;
 
 use detect::{Detected, JsonLayout};
-use serde_json::Value;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -62,7 +62,7 @@ impl Location {
 pub enum RawKind {
     /// A JSON record from a text file (possibly gzip-compressed).
     Json,
-    /// One line of a Linux audit log (`value` is an empty object; `text` is the line).
+    /// One line of a Linux audit log (`text` is the line; it is not JSON).
     AuditdLine,
     /// An EVTX record rendered as JSON by the `evtx` crate.
     Evtx {
@@ -71,12 +71,13 @@ pub enum RawKind {
     },
 }
 
-/// One record before normalization.
+/// One record before normalization. Readers only cut records out and check that they
+/// are text; parsing the JSON is left to normalization, so that it can run on the
+/// worker threads ([`reader`]) instead of the one thread that reads the file.
 pub struct RawRecord<'a> {
     pub kind: RawKind,
     /// The record exactly as read (for EVTX: the XML rendered as JSON).
     pub text: &'a str,
-    pub value: Value,
     pub location: Location,
 }
 
@@ -227,27 +228,17 @@ fn element_location(line: u64, index: Option<u64>) -> Location {
     }
 }
 
-/// Parses one JSON record cut out of a text file and hands it to `sink`.
+/// Hands one JSON record cut out of a text file to `sink` (parsed when normalized).
 fn emit_json(location: Location, bytes: &[u8], sink: &mut dyn FnMut(ReadItem<'_>)) {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            return sink(ReadItem::Bad {
-                location,
-                reason: format!("not valid UTF-8 text: {e}"),
-            });
-        }
-    };
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => sink(ReadItem::Record(RawRecord {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => sink(ReadItem::Record(RawRecord {
             kind: RawKind::Json,
             text,
-            value,
             location,
         })),
         Err(e) => sink(ReadItem::Bad {
             location,
-            reason: format!("malformed JSON: {e}"),
+            reason: format!("not valid UTF-8 text: {e}"),
         }),
     }
 }

@@ -1,25 +1,30 @@
-//! Reading and normalizing on a thread of its own.
+//! Reading on a thread of its own, parsing and normalizing on worker threads.
 //!
-//! Parsing and normalizing are about half of the importing thread's work; doing
-//! them on a second thread lets the importing thread run detection and feed the
-//! index meanwhile. Pieces keep file order and travel in batches so the hand-off
-//! costs one channel operation per few hundred events, not one per event.
+//! Reading a file is sequential (an EVTX chunk walk, a gzip stream, line cutting),
+//! but parsing each record's JSON and normalizing it to ECS are independent per
+//! record and cost more than reading: the reader cuts records into batches and
+//! hands each batch to a small pool of workers, one per core. The importing thread
+//! receives the batches in file order (each batch comes with its own one-shot
+//! channel, queued in reading order), so nothing downstream sees the parallelism.
+//! Batches are small and few are in flight, which bounds memory whatever the input.
 
-use super::{Container, ReadItem, read_file};
+use super::{Container, Location, RawKind, RawRecord, ReadItem, read_file};
 use crate::model::Event;
 use crate::normalize::{SourceFormat, normalize};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::thread::{Scope, ScopedJoinHandle};
 
-/// Events per batch sent to the importing thread.
+/// Records per batch.
 const BATCH: usize = 128;
-/// Batches in flight: bounds memory to a few thousand normalized events.
+/// Batches queued for the importing thread (on top of those being normalized).
 const IN_FLIGHT: usize = 4;
+/// Upper bound on normalizing workers, whatever the machine.
+const MAX_WORKERS: usize = 4;
 
-/// What the reading thread reports, in file order.
+/// What the importing thread receives, in file order.
 pub enum Piece {
     /// A file is about to be read (`size` in bytes).
     FileStarted { path: PathBuf, size: u64 },
@@ -33,14 +38,21 @@ pub enum Piece {
 
 /// The importing thread's end: batches of pieces, and a way to stop the reader early.
 pub struct Pieces {
-    rx: Receiver<Vec<Piece>>,
+    order: Receiver<Receiver<Vec<Piece>>>,
     stop: Arc<AtomicBool>,
 }
 
 impl Pieces {
     /// The next batch, or `None` once every file has been read.
     pub fn next_batch(&self) -> Option<Vec<Piece>> {
-        self.rx.recv().ok()
+        loop {
+            let slot = self.order.recv().ok()?;
+            // A worker always answers its batch; an empty answer cannot happen, but a
+            // lost one (a worker gone) is skipped rather than ending the import early.
+            if let Ok(batch) = slot.recv() {
+                return Some(batch);
+            }
+        }
     }
 
     /// Asks the reader to stop after the record it is reading.
@@ -49,18 +61,47 @@ impl Pieces {
     }
 }
 
-/// Starts reading `files` on a scoped thread; `counter` receives bytes read.
+/// A record cut out by the reader, owned so that it can cross to a worker.
+struct OwnedRecord {
+    kind: RawKind,
+    text: String,
+    location: Location,
+    /// The file's path as reports show it, shared by the file's records.
+    display: Arc<str>,
+}
+
+/// One entry of a batch before the workers have been through it.
+enum Job {
+    Ready(Piece),
+    Record(OwnedRecord),
+}
+
+type Work = (Vec<Job>, SyncSender<Vec<Piece>>);
+
+/// Starts reading `files` on a scoped thread, normalizing on workers; `counter`
+/// receives the bytes read.
 pub fn spawn<'scope, 'env>(
     scope: &'scope Scope<'scope, 'env>,
     files: &'env [PathBuf],
     counter: Arc<AtomicU64>,
 ) -> (Pieces, ScopedJoinHandle<'scope, ()>) {
-    let (tx, rx) = sync_channel(IN_FLIGHT);
+    let (order_tx, order) = sync_channel(IN_FLIGHT);
+    let (work_tx, work_rx) = sync_channel::<Work>(IN_FLIGHT);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, MAX_WORKERS);
+    for _ in 0..workers {
+        let work_rx = work_rx.clone();
+        scope.spawn(move || work(&work_rx));
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let reader_stop = stop.clone();
     let handle = scope.spawn(move || {
         let mut out = Batcher {
-            tx,
+            order: order_tx,
+            work: work_tx,
             batch: Vec::with_capacity(BATCH),
             stop: reader_stop,
         };
@@ -72,47 +113,82 @@ pub fn spawn<'scope, 'env>(
         }
         out.flush();
     });
-    (Pieces { rx, stop }, handle)
+    (Pieces { order, stop }, handle)
+}
+
+/// A worker: normalizes batches until the reader is done.
+fn work(jobs: &Mutex<Receiver<Work>>) {
+    loop {
+        // The lock is held only while waiting for the next batch, never while working.
+        let next = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok((batch, reply)) = next else {
+            return;
+        };
+        let pieces = batch.into_iter().map(finish_job).collect();
+        // The importing thread may be gone (it failed): nothing to do about it here.
+        let _ = reply.send(pieces);
+    }
+}
+
+fn finish_job(job: Job) -> Piece {
+    match job {
+        Job::Ready(piece) => piece,
+        Job::Record(rec) => {
+            let raw = RawRecord {
+                kind: rec.kind,
+                text: &rec.text,
+                location: rec.location,
+            };
+            match normalize(raw, &rec.display) {
+                Ok((event, format)) => Piece::Event(event, format),
+                Err(reason) => {
+                    Piece::Rejected(format!("{}: {reason}", rec.location.describe(&rec.display)))
+                }
+            }
+        }
+    }
 }
 
 fn read_one(file: &Path, counter: Arc<AtomicU64>, out: &mut Batcher) {
-    let display = file.display().to_string();
+    let display: Arc<str> = Arc::from(file.display().to_string());
     let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    out.push(Piece::FileStarted {
+    out.push(Job::Ready(Piece::FileStarted {
         path: file.to_path_buf(),
         size,
-    });
+    }));
     let result = read_file(file, counter, &mut |item| {
         if out.stopped() {
             return;
         }
         match item {
             ReadItem::Bad { location, reason } => {
-                out.push(Piece::Rejected(format!(
+                out.push(Job::Ready(Piece::Rejected(format!(
                     "{}: {reason}",
                     location.describe(&display)
-                )));
+                ))));
             }
-            ReadItem::Record(raw) => {
-                let location = raw.location;
-                match normalize(raw, &display) {
-                    Ok((event, format)) => out.push(Piece::Event(event, format)),
-                    Err(reason) => out.push(Piece::Rejected(format!(
-                        "{}: {reason}",
-                        location.describe(&display)
-                    ))),
-                }
-            }
+            ReadItem::Record(raw) => out.push(Job::Record(OwnedRecord {
+                kind: raw.kind,
+                text: raw.text.to_string(),
+                location: raw.location,
+                display: display.clone(),
+            })),
         }
     });
-    out.push(Piece::FileDone(result.map_err(|rejected| rejected.0)));
+    out.push(Job::Ready(Piece::FileDone(
+        result.map_err(|rejected| rejected.0),
+    )));
     // A file boundary is a natural point to let the importer catch up with progress.
     out.flush();
 }
 
 struct Batcher {
-    tx: SyncSender<Vec<Piece>>,
-    batch: Vec<Piece>,
+    order: SyncSender<Receiver<Vec<Piece>>>,
+    work: SyncSender<Work>,
+    batch: Vec<Job>,
     stop: Arc<AtomicBool>,
 }
 
@@ -121,8 +197,8 @@ impl Batcher {
         self.stop.load(Ordering::Relaxed)
     }
 
-    fn push(&mut self, piece: Piece) {
-        self.batch.push(piece);
+    fn push(&mut self, job: Job) {
+        self.batch.push(job);
         if self.batch.len() >= BATCH {
             self.flush();
         }
@@ -133,7 +209,10 @@ impl Batcher {
             return;
         }
         let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-        if self.tx.send(full).is_err() {
+        let (reply, slot) = sync_channel(1);
+        // The slot is queued first, so the importing thread waits for batches in the
+        // order they were read, whichever worker finishes first.
+        if self.order.send(slot).is_err() || self.work.send((full, reply)).is_err() {
             // The importer is gone (it failed): nothing more to read for.
             self.stop.store(true, Ordering::Relaxed);
         }

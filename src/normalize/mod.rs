@@ -59,19 +59,50 @@ impl SourceFormat {
     }
 }
 
-/// Normalizes one raw record read from `source_path`.
+/// Normalizes one raw record read from `source_path`: parses its text, then maps it.
 /// The error is the reason the record was rejected, worded for the report.
 pub fn normalize(raw: RawRecord<'_>, source_path: &str) -> Result<(Event, SourceFormat), String> {
-    let RawRecord {
-        kind, text, value, ..
-    } = raw;
+    let RawRecord { kind, text, .. } = raw;
+    match kind {
+        RawKind::Json => {
+            let value = serde_json::from_str(text).map_err(|e| format!("malformed JSON: {e}"))?;
+            normalize_value(kind, text, value, source_path)
+        }
+        RawKind::Evtx { .. } => match serde_json::from_str(text) {
+            Ok(value) => normalize_value(kind, text, value, source_path),
+            Err(first_error) => {
+                // The renderer can leave raw control characters inside strings
+                // (damaged or odd data); escape them and try again, keeping the
+                // escaped text as the original so that it stays valid JSON.
+                let escaped = crate::ingest::evtx_file::escape_control_chars(text);
+                let value = serde_json::from_str(&escaped)
+                    .map_err(|_| format!("the rendered record is not valid JSON: {first_error}"))?;
+                normalize_value(kind, &escaped, value, source_path)
+            }
+        },
+        RawKind::AuditdLine => normalize_value(kind, text, Value::Null, source_path),
+    }
+}
+
+/// Normalizes a record whose text has already been parsed into `value` (`Null` for an
+/// audit line, which is not JSON).
+pub fn normalize_value(
+    kind: RawKind,
+    text: &str,
+    value: Value,
+    source_path: &str,
+) -> Result<(Event, SourceFormat), String> {
+    if kind == RawKind::AuditdLine {
+        let (doc, ts, id) = auditd::normalize_line(text)?;
+        return Ok(finish(doc, ts, id, SourceFormat::Auditd, text, source_path));
+    }
     let Value::Object(obj) = value else {
         return Err(format!(
             "expected a JSON object, found {}",
             type_name(&value)
         ));
     };
-    let (mut doc, ts, id, format) = match kind {
+    let (doc, ts, id, format) = match kind {
         RawKind::Evtx {
             header_time_ms,
             recovered,
@@ -96,23 +127,30 @@ pub fn normalize(raw: RawRecord<'_>, source_path: &str) -> Result<(Event, Source
             }
             (doc, ts, id, SourceFormat::Evtx)
         }
-        RawKind::Json => json_event(obj, text)?,
-        RawKind::AuditdLine => {
-            let (doc, ts, id) = auditd::normalize_line(text)?;
-            (doc, ts, id, SourceFormat::Auditd)
-        }
+        // Audit lines were handled above; they never reach this point.
+        RawKind::Json | RawKind::AuditdLine => json_event(obj, text)?,
     };
+    Ok(finish(doc, ts, id, format, text, source_path))
+}
+
+/// The event with its provenance fields and original text.
+fn finish(
+    mut doc: Value,
+    ts: i64,
+    id: String,
+    format: SourceFormat,
+    text: &str,
+    source_path: &str,
+) -> (Event, SourceFormat) {
     put(&mut doc, "vigil.source.format", format.as_str());
     put(&mut doc, "vigil.source.path", source_path);
-    Ok((
-        Event {
-            id,
-            timestamp_ms: ts,
-            doc,
-            original: text.to_string(),
-        },
-        format,
-    ))
+    let event = Event {
+        id,
+        timestamp_ms: ts,
+        doc,
+        original: text.to_string(),
+    };
+    (event, format)
 }
 
 fn json_event(
