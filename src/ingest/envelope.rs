@@ -7,6 +7,7 @@
 //! time by [`json_stream`], so memory stays bounded by the largest record.
 
 use super::detect::JsonLayout;
+use super::json_scan::{Scan, ValueEnd};
 use super::json_stream::{self, MAX_RECORD_BYTES, Piece};
 use std::io::{BufRead, Read};
 
@@ -289,10 +290,7 @@ impl Tracked<'_> {
 
     /// Skips one JSON value without keeping it (strings and brackets balanced).
     fn skip_value(&mut self) -> std::io::Result<Result<(), Syntax>> {
-        let mut depth = 0usize;
-        let mut in_string = false;
-        let mut escaped = false;
-        let mut started = false;
+        let mut scan = ValueEnd::default();
         loop {
             let chunk = self.fill_buf()?;
             if chunk.is_empty() {
@@ -302,52 +300,25 @@ impl Tracked<'_> {
             }
             let mut end = None;
             for (i, &b) in chunk.iter().enumerate() {
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                        if depth == 0 {
-                            end = Some(i + 1);
-                            break;
-                        }
+                match scan.step(b) {
+                    Scan::More => {}
+                    Scan::EndsAfter => {
+                        end = Some(i + 1);
+                        break;
                     }
-                    continue;
+                    // The caller reads the separator or bracket that ended the value,
+                    // and reports a closing bracket where a value should be.
+                    Scan::EndsBefore | Scan::StrayClose => {
+                        end = Some(i);
+                        break;
+                    }
                 }
-                match b {
-                    b'"' => in_string = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' if depth == 0 => {
-                        end = Some(i);
-                        break;
-                    }
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = Some(i + 1);
-                            break;
-                        }
-                    }
-                    b',' if depth == 0 => {
-                        end = Some(i);
-                        break;
-                    }
-                    b if b.is_ascii_whitespace() && depth == 0 && started => {
-                        end = Some(i);
-                        break;
-                    }
-                    _ => {}
-                }
-                started = true;
             }
             let take = end.unwrap_or(chunk.len());
             self.consume(take);
             if end.is_some() {
                 return Ok(Ok(()));
             }
-            started = true;
         }
     }
 }

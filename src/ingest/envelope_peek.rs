@@ -2,6 +2,8 @@
 //! `{...,"value":[...]}`) from the first bytes of a file, without reading it all:
 //! the keys before the records array are skipped, and the array must hold objects.
 
+use super::json_scan::{Scan, ValueEnd};
+
 /// Keys whose array value holds the records.
 pub const ENVELOPE_KEYS: [&str; 3] = ["Records", "records", "value"];
 
@@ -71,32 +73,18 @@ impl<'a> Peek<'a> {
         None
     }
 
+    /// Moves past one value; false when the text ends inside it.
     fn skip_value(&mut self) -> bool {
-        let mut depth = 0usize;
-        while let Some(b) = self.next_non_ws() {
-            match b {
-                b'"' => {
-                    if self.string().is_none() {
-                        return false;
-                    }
-                    if depth == 0 {
-                        return true;
-                    }
-                    continue;
+        let mut scan = ValueEnd::default();
+        while let Some(&b) = self.text.get(self.pos) {
+            match scan.step(b) {
+                Scan::More => self.pos += 1,
+                Scan::EndsAfter => {
+                    self.pos += 1;
+                    return true;
                 }
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' if depth == 0 => return true,
-                b'}' | b']' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        self.pos += 1;
-                        return true;
-                    }
-                }
-                b',' if depth == 0 => return true,
-                _ => {}
+                Scan::EndsBefore | Scan::StrayClose => return true,
             }
-            self.pos += 1;
         }
         false
     }

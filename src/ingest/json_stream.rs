@@ -6,6 +6,7 @@
 //! record (capped at [`MAX_RECORD_BYTES`]), whatever the file size.
 
 use super::detect::JsonLayout;
+use super::json_scan::{Scan, ValueEnd};
 use std::io::BufRead;
 
 /// Records longer than this are rejected (and skipped without being buffered).
@@ -181,19 +182,16 @@ impl Scanner<'_> {
     /// Cuts one value into `self.buf`. Returns an error reason for bad values.
     fn take_value(&mut self) -> std::io::Result<(Step, Option<String>)> {
         self.buf.clear();
-        let mut depth = 0usize;
-        let mut in_string = false;
-        let mut escaped = false;
+        let mut scan = ValueEnd::default();
         let mut too_long = false;
-        let mut started = false;
         let mut stray = false;
         loop {
             let chunk = self.reader.fill_buf()?;
             if chunk.is_empty() {
-                if !started {
+                if !scan.started() {
                     return Ok((Step::End, None));
                 }
-                if depth == 0 && !in_string {
+                if !scan.open() {
                     break;
                 }
                 return Ok((
@@ -203,47 +201,26 @@ impl Scanner<'_> {
             }
             let mut end = None;
             for (i, &b) in chunk.iter().enumerate() {
-                if b == b'\n' {
-                    self.line += 1;
-                }
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
-                        if depth == 0 {
-                            end = Some(i + 1);
-                            break;
-                        }
+                match scan.step(b) {
+                    Scan::More => {}
+                    Scan::EndsAfter => {
+                        end = Some(i + 1);
+                        break;
                     }
-                    continue;
-                }
-                match b {
-                    b'"' => in_string = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        if depth == 0 {
-                            stray = !started;
-                            end = Some(i);
-                            break;
-                        }
-                        depth -= 1;
-                        if depth == 0 {
-                            end = Some(i + 1);
-                            break;
-                        }
-                    }
-                    b',' | b' ' | b'\t' | b'\r' | b'\n' if depth == 0 && started => {
+                    Scan::EndsBefore => {
                         end = Some(i);
                         break;
                     }
-                    _ => {}
+                    Scan::StrayClose => {
+                        stray = true;
+                        end = Some(i);
+                        break;
+                    }
                 }
-                started = true;
             }
             let take = end.unwrap_or(chunk.len());
+            // Only the bytes taken count: a newline that ends a value is left to skip_ws.
+            self.line += chunk[..take].iter().filter(|b| **b == b'\n').count() as u64;
             if !too_long {
                 if self.buf.len() + take > MAX_RECORD_BYTES {
                     too_long = true;
@@ -261,7 +238,6 @@ impl Scanner<'_> {
             if end.is_some() {
                 break;
             }
-            started = true;
         }
         if too_long {
             return Ok((

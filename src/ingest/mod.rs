@@ -12,6 +12,7 @@ pub mod envelope;
 pub mod envelope_peek;
 pub mod evtx_file;
 pub mod evtx_tail;
+pub mod json_scan;
 pub mod json_stream;
 pub mod pipeline;
 pub mod reader;

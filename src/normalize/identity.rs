@@ -8,6 +8,7 @@
 //! and `security` samples share 38 record ids). Anything else is identified by
 //! a hash of its content.
 
+use crate::ingest::json_scan::StringState;
 use sha2::{Digest, Sha256};
 
 /// Id of a Windows event log record; `created_ms` is System/TimeCreated when known.
@@ -47,22 +48,10 @@ pub fn json_content_id(kind: &str, text: &str) -> String {
     h.update(kind.as_bytes());
     h.update(b"\0");
     let bytes = text.as_bytes();
-    let (mut in_string, mut escaped) = (false, false);
+    let mut strings = StringState::default();
     let mut run_start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
-        if b == b'"' {
-            in_string = true;
-        } else if b.is_ascii_whitespace() {
+        if !strings.step(b) && b.is_ascii_whitespace() {
             h.update(&bytes[run_start..i]);
             run_start = i + 1;
         }
