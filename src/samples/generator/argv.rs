@@ -1,81 +1,10 @@
-//! Splits a Windows command line into arguments the way CommandLineToArgvW does, so the
-//! generated `process.args` agree with `process.command_line` as Windows would report them.
+//! Splits generated command lines into arguments, so the generated `process.args` agree
+//! with `process.command_line` as the operating system would report them.
 
-/// Splits `cmd` into arguments: whitespace separates, double quotes group, `2n` backslashes
-/// before a quote give `n` backslashes, `2n+1` give `n` and a literal quote, and `""` inside
-/// quotes is a literal quote. The first argument (the program) takes quotes literally up to
-/// the closing one, without backslash processing.
+/// Splits `cmd` as Windows does: the importer's own splitter, so that generated
+/// `process.args` are exactly what normalizing the command line would give.
 pub fn split_windows(cmd: &str) -> Vec<String> {
-    let chars: Vec<char> = cmd.chars().collect();
-    let mut args = Vec::new();
-    let mut i = 0;
-    // The program name.
-    while i < chars.len() && chars[i].is_whitespace() {
-        i += 1;
-    }
-    if i < chars.len() {
-        let mut program = String::new();
-        let mut quoted = false;
-        while i < chars.len() {
-            let c = chars[i];
-            if c == '"' {
-                quoted = !quoted;
-            } else if c.is_whitespace() && !quoted {
-                break;
-            } else {
-                program.push(c);
-            }
-            i += 1;
-        }
-        args.push(program);
-    }
-    loop {
-        while i < chars.len() && chars[i].is_whitespace() {
-            i += 1;
-        }
-        if i >= chars.len() {
-            break;
-        }
-        let mut arg = String::new();
-        let mut quoted = false;
-        while i < chars.len() {
-            let c = chars[i];
-            if c == '\\' {
-                let start = i;
-                while i < chars.len() && chars[i] == '\\' {
-                    i += 1;
-                }
-                let count = i - start;
-                if i < chars.len() && chars[i] == '"' {
-                    arg.extend(std::iter::repeat_n('\\', count / 2));
-                    if count % 2 == 1 {
-                        arg.push('"');
-                        i += 1;
-                    }
-                } else {
-                    arg.extend(std::iter::repeat_n('\\', count));
-                }
-                continue;
-            }
-            if c == '"' {
-                if quoted && i + 1 < chars.len() && chars[i + 1] == '"' {
-                    arg.push('"');
-                    i += 2;
-                    continue;
-                }
-                quoted = !quoted;
-                i += 1;
-                continue;
-            }
-            if c.is_whitespace() && !quoted {
-                break;
-            }
-            arg.push(c);
-            i += 1;
-        }
-        args.push(arg);
-    }
-    args
+    crate::normalize::cmdline::split_command_line(cmd)
 }
 
 /// Splits a Unix command line on whitespace, honouring simple single and double quotes.
