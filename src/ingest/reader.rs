@@ -85,13 +85,18 @@ pub fn spawn<'scope, 'env>(
     files: &'env [PathBuf],
     counter: Arc<AtomicU64>,
 ) -> (Pieces, ScopedJoinHandle<'scope, ()>) {
+    spawn_with(scope, files, counter, worker_count())
+}
+
+fn spawn_with<'scope, 'env>(
+    scope: &'scope Scope<'scope, 'env>,
+    files: &'env [PathBuf],
+    counter: Arc<AtomicU64>,
+    workers: usize,
+) -> (Pieces, ScopedJoinHandle<'scope, ()>) {
     let (order_tx, order) = sync_channel(IN_FLIGHT);
     let (work_tx, work_rx) = sync_channel::<Work>(IN_FLIGHT);
     let work_rx = Arc::new(Mutex::new(work_rx));
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, MAX_WORKERS);
     for _ in 0..workers {
         let work_rx = work_rx.clone();
         scope.spawn(move || work(&work_rx));
@@ -100,6 +105,7 @@ pub fn spawn<'scope, 'env>(
     let reader_stop = stop.clone();
     let handle = scope.spawn(move || {
         let mut out = Batcher {
+            inline: workers == 0,
             order: order_tx,
             work: work_tx,
             batch: Vec::with_capacity(BATCH),
@@ -142,14 +148,32 @@ fn finish_job(job: Job) -> Piece {
                 text: &rec.text,
                 location: rec.location,
             };
-            match normalize(raw, &rec.display) {
-                Ok((event, format)) => Piece::Event(event, format),
-                Err(reason) => {
-                    Piece::Rejected(format!("{}: {reason}", rec.location.describe(&rec.display)))
-                }
-            }
+            normalized(raw, &rec.display)
         }
     }
+}
+
+fn normalized(raw: RawRecord<'_>, display: &str) -> Piece {
+    let location = raw.location;
+    match normalize(raw, display) {
+        Ok((event, format)) => Piece::Event(event, format),
+        Err(reason) => Piece::Rejected(format!("{}: {reason}", location.describe(display))),
+    }
+}
+
+/// Normalizing workers: `VIGIL_IMPORT_WORKERS` when set (0: the reading thread
+/// normalizes itself), else one per core up to [`MAX_WORKERS`].
+fn worker_count() -> usize {
+    if let Some(n) = std::env::var("VIGIL_IMPORT_WORKERS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return n.min(MAX_WORKERS);
+    }
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, MAX_WORKERS)
 }
 
 fn read_one(file: &Path, counter: Arc<AtomicU64>, out: &mut Batcher) {
@@ -170,6 +194,10 @@ fn read_one(file: &Path, counter: Arc<AtomicU64>, out: &mut Batcher) {
                     location.describe(&display)
                 ))));
             }
+            // Without workers, normalize here, from the reader's own buffer.
+            ReadItem::Record(raw) if out.inline => {
+                out.push(Job::Ready(normalized(raw, &display)));
+            }
             ReadItem::Record(raw) => out.push(Job::Record(OwnedRecord {
                 kind: raw.kind,
                 text: raw.text.to_string(),
@@ -186,6 +214,8 @@ fn read_one(file: &Path, counter: Arc<AtomicU64>, out: &mut Batcher) {
 }
 
 struct Batcher {
+    /// No workers: records are normalized as they are read, and batches answered at once.
+    inline: bool,
     order: SyncSender<Receiver<Vec<Piece>>>,
     work: SyncSender<Work>,
     batch: Vec<Job>,
@@ -210,9 +240,15 @@ impl Batcher {
         }
         let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
         let (reply, slot) = sync_channel(1);
-        // The slot is queued first, so the importing thread waits for batches in the
-        // order they were read, whichever worker finishes first.
-        if self.order.send(slot).is_err() || self.work.send((full, reply)).is_err() {
+        let sent = if self.inline {
+            let pieces = full.into_iter().map(finish_job).collect();
+            reply.send(pieces).is_ok() && self.order.send(slot).is_ok()
+        } else {
+            // The slot is queued first, so the importing thread waits for batches in the
+            // order they were read, whichever worker finishes first.
+            self.order.send(slot).is_ok() && self.work.send((full, reply)).is_ok()
+        };
+        if !sent {
             // The importer is gone (it failed): nothing more to read for.
             self.stop.store(true, Ordering::Relaxed);
         }
@@ -272,6 +308,57 @@ mod tests {
                 "done true",
             ]
         );
+    }
+
+    #[test]
+    fn any_number_of_workers_gives_the_same_pieces_in_the_same_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for f in 0..3 {
+            let mut text = String::new();
+            for i in 0..700 {
+                if i % 97 == 5 {
+                    text.push_str("{broken\n");
+                } else {
+                    text.push_str(&format!(
+                        "{{\"@timestamp\":\"2024-01-01T00:00:00Z\",\"event\":{{\"code\":\"{f}-{i}\"}}}}\n"
+                    ));
+                }
+            }
+            let p = dir.path().join(format!("f{f}.ndjson"));
+            std::fs::write(&p, text).unwrap();
+            files.push(p);
+        }
+        let run = |workers| {
+            std::thread::scope(|s| {
+                let (pieces, _h) = spawn_with(s, &files, Arc::new(AtomicU64::new(0)), workers);
+                let mut all = Vec::new();
+                while let Some(batch) = pieces.next_batch() {
+                    for p in batch {
+                        all.push(match p {
+                            Piece::Event(e, _) => crate::model::fields::get(&e.doc, "event.code")
+                                .and_then(|v| v.as_str())
+                                .unwrap_or("?")
+                                .to_string(),
+                            Piece::Rejected(m) => m.rsplit('/').next().unwrap_or("").to_string(),
+                            Piece::FileStarted { .. } => "start".into(),
+                            Piece::FileDone(_) => "done".into(),
+                        });
+                    }
+                }
+                all
+            })
+        };
+        let inline = run(0);
+        assert_eq!(inline.len(), 3 * 702);
+        assert_eq!(inline[1], "0-0");
+        assert!(
+            inline[6].starts_with("f0.ndjson:6: malformed JSON"),
+            "{}",
+            inline[6]
+        );
+        assert_eq!(run(1), inline);
+        assert_eq!(run(3), inline);
     }
 
     #[test]
