@@ -170,6 +170,19 @@ proptest! {
     }
 
     #[test]
+    fn evtx_with_corrupted_bytes_never_panics(
+        flips in proptest::collection::vec((4096usize..69632, any::<u8>()), 1..40),
+    ) {
+        let mut bytes = std::fs::read(fixture("evtx/new-user-security.evtx")).expect("fixture");
+        for (at, value) in flips {
+            if at < bytes.len() {
+                bytes[at] = value;
+            }
+        }
+        read_bytes(&bytes);
+    }
+
+    #[test]
     fn truncated_evtx_never_panics(cut in 0usize..69632) {
         let full = std::fs::read(fixture("evtx/new-user-security.evtx")).expect("fixture");
         read_bytes(&full[..cut.min(full.len())]);

@@ -11,6 +11,7 @@
 use super::{Container, Location, RawKind, RawRecord, ReadItem, read_file};
 use crate::model::Event;
 use crate::normalize::{SourceFormat, normalize};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -155,10 +156,24 @@ fn finish_job(job: Job) -> Piece {
 
 fn normalized(raw: RawRecord<'_>, display: &str) -> Piece {
     let location = raw.location;
-    match normalize(raw, display) {
-        Ok((event, format)) => Piece::Event(event, format),
-        Err(reason) => Piece::Rejected(format!("{}: {reason}", location.describe(display))),
+    // A bug in a normalizer must cost one record, reported, not the import.
+    match catch_unwind(AssertUnwindSafe(|| normalize(raw, display))) {
+        Ok(Ok((event, format))) => Piece::Event(event, format),
+        Ok(Err(reason)) => Piece::Rejected(format!("{}: {reason}", location.describe(display))),
+        Err(panic) => Piece::Rejected(format!(
+            "{}: internal error while normalizing this record ({}); please report it",
+            location.describe(display),
+            panic_message(&*panic)
+        )),
     }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
 }
 
 /// Normalizing workers: `VIGIL_IMPORT_WORKERS` when set (0: the reading thread
@@ -183,32 +198,42 @@ fn read_one(file: &Path, counter: Arc<AtomicU64>, out: &mut Batcher) {
         path: file.to_path_buf(),
         size,
     }));
-    let result = read_file(file, counter, &mut |item| {
-        if out.stopped() {
-            return;
-        }
-        match item {
-            ReadItem::Bad { location, reason } => {
-                out.push(Job::Ready(Piece::Rejected(format!(
-                    "{}: {reason}",
-                    location.describe(&display)
-                ))));
+    // A parser bug on hostile data must not end the whole import: the file is reported
+    // as stopped at that point and reading goes on with the next one.
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        read_file(file, counter, &mut |item| {
+            if out.stopped() {
+                return;
             }
-            // Without workers, normalize here, from the reader's own buffer.
-            ReadItem::Record(raw) if out.inline => {
-                out.push(Job::Ready(normalized(raw, &display)));
+            match item {
+                ReadItem::Bad { location, reason } => {
+                    out.push(Job::Ready(Piece::Rejected(format!(
+                        "{}: {reason}",
+                        location.describe(&display)
+                    ))));
+                }
+                // Without workers, normalize here, from the reader's own buffer.
+                ReadItem::Record(raw) if out.inline => {
+                    out.push(Job::Ready(normalized(raw, &display)));
+                }
+                ReadItem::Record(raw) => out.push(Job::Record(OwnedRecord {
+                    kind: raw.kind,
+                    text: raw.text.to_string(),
+                    location: raw.location,
+                    display: display.clone(),
+                })),
             }
-            ReadItem::Record(raw) => out.push(Job::Record(OwnedRecord {
-                kind: raw.kind,
-                text: raw.text.to_string(),
-                location: raw.location,
-                display: display.clone(),
-            })),
-        }
-    });
-    out.push(Job::Ready(Piece::FileDone(
-        result.map_err(|rejected| rejected.0),
-    )));
+        })
+    }));
+    let result = match result {
+        Ok(read) => read.map_err(|rejected| rejected.0),
+        Err(panic) => Err(format!(
+            "reading stopped inside this file, the parser failed ({}); the records before \
+             that point were imported",
+            panic_message(&*panic)
+        )),
+    };
+    out.push(Job::Ready(Piece::FileDone(result)));
     // A file boundary is a natural point to let the importer catch up with progress.
     out.flush();
 }
