@@ -5,23 +5,25 @@ use crate::app::casework::{
     Checklist, ChecklistStep, ExceptionDraft, ExceptionPreview, GuideLine, GuideLineKind, PivotHit,
     PivotResults,
 };
-use crate::app::source::{TimelineQuery, TriageChange, TriageSource};
+use crate::app::source::{TimelineQuery, TimelineRead, TriageChange, TriageSource};
 use crate::detect::AlertStore;
 use crate::index::reader::EventSearcher;
 use crate::model::process::ProcessTree;
 use crate::model::triage::AlertTriage;
 use crate::model::{Alert, Event, RuleMeta};
 use crate::session::casework::{self, build_case, focus_event, guide_with_counts, iso, quote};
-use crate::store::{Change, Store};
+use crate::store::{Change, Durability, Store};
 use crate::triage::exceptions::{self, Exception};
 use crate::triage::guide::{LineKind, SpanStyle};
 use crate::workspace::Workspace;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub struct WorkspaceSource {
     ws: Workspace,
-    searcher: EventSearcher,
+    /// Shared with timeline reads running on other threads.
+    searcher: Arc<EventSearcher>,
     alerts: AlertStore,
     /// Every alert in time order, kept so casework does not clone them all per call.
     sorted: Vec<Alert>,
@@ -64,8 +66,11 @@ impl WorkspaceSource {
         sorted: Vec<Alert>,
         pending: Option<JoinHandle<Result<Loaded, String>>>,
     ) -> Result<Self, String> {
-        let searcher = ws.searcher().map_err(text)?;
-        let store = Store::open(&ws.state_dir()).map_err(text)?;
+        let searcher = Arc::new(ws.searcher().map_err(text)?);
+        let mut store = Store::open(&ws.state_dir()).map_err(text)?;
+        // A keystroke must not wait for the disk: changes are written at once (safe from
+        // kill -9) and synced within `store::SYNC_DELAY`, and on `close`.
+        store.set_durability(Durability::Deferred).map_err(text)?;
         let export_dir = ws.root().join("case-notes");
         Ok(Self {
             ws,
@@ -110,6 +115,27 @@ impl WorkspaceSource {
     }
 }
 
+/// Events of the timeline's window (and query), oldest first.
+fn read_timeline(searcher: &EventSearcher, q: &TimelineQuery) -> Result<Vec<Event>, String> {
+    let mut parts = Vec::new();
+    if !q.query.trim().is_empty() {
+        parts.push(format!("({})", q.query.trim()));
+    }
+    if let Some(h) = &q.host {
+        parts.push(format!("host.name:{}", quote(h)));
+    }
+    parts.push(format!(
+        "@timestamp:[{} TO {}]",
+        iso(q.from_ms),
+        iso(q.to_ms)
+    ));
+    let mut events = searcher
+        .search(&parts.join(" AND "), q.limit)
+        .map_err(text)?;
+    events.reverse();
+    Ok(events)
+}
+
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -132,24 +158,13 @@ impl TriageSource for WorkspaceSource {
     }
 
     fn timeline(&self, q: &TimelineQuery) -> Result<Vec<Event>, String> {
-        let mut parts = Vec::new();
-        if !q.query.trim().is_empty() {
-            parts.push(format!("({})", q.query.trim()));
-        }
-        if let Some(h) = &q.host {
-            parts.push(format!("host.name:{}", quote(h)));
-        }
-        parts.push(format!(
-            "@timestamp:[{} TO {}]",
-            iso(q.from_ms),
-            iso(q.to_ms)
-        ));
-        let mut events = self
-            .searcher
-            .search(&parts.join(" AND "), q.limit)
-            .map_err(text)?;
-        events.reverse();
-        Ok(events)
+        read_timeline(&self.searcher, q)
+    }
+
+    fn timeline_read(&self, q: &TimelineQuery) -> Option<TimelineRead> {
+        let searcher = Arc::clone(&self.searcher);
+        let q = q.clone();
+        Some(Box::new(move || read_timeline(&searcher, &q)))
     }
 
     fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
@@ -363,9 +378,13 @@ impl TriageSource for WorkspaceSource {
         Ok(true)
     }
 
+    fn close(&mut self) -> Result<(), String> {
+        self.store.flush().map_err(text)
+    }
+
     fn refresh(&mut self) -> Result<(), String> {
         self.pending = None;
-        self.searcher = self.ws.searcher().map_err(text)?;
+        self.searcher = Arc::new(self.ws.searcher().map_err(text)?);
         self.alerts = AlertStore::open(&self.ws.alerts_dir()).map_err(text)?;
         self.sorted = self.alerts.alerts().into_iter().cloned().collect();
         self.store.refresh().map_err(text)
