@@ -1,7 +1,8 @@
-//! Timeline reads on another thread: the keystroke returns with the timeline marked
+//! Timeline and tree reads on another thread: the keystroke returns with the pane marked
 //! "reading…", the result is applied through the same action as a synchronous read and
 //! gives the same state, rapid keys coalesce, and a result for a window or alert the
-//! analyst has left is dropped.
+//! analyst has left is dropped. A tree whose ancestors were cut short shows a row saying
+//! so, and `A` reads them all.
 
 #![allow(clippy::unwrap_used)]
 
@@ -13,8 +14,8 @@ use std::time::{Duration, Instant};
 use ui_support::{NOW_MS, controller, keys, screen, select_alert, source};
 use vigil::app::casework::{Checklist, ExceptionDraft, ExceptionPreview};
 use vigil::app::{
-    Action, Controller, Keymap, MemorySource, TimelineQuery, TimelineRead, TriageChange,
-    TriageSource,
+    Action, Controller, Keymap, MemorySource, MoreAncestors, ShownTree, TimelineQuery,
+    TimelineRead, TreeRead, TriageChange, TriageSource,
 };
 use vigil::model::process::ProcessTree;
 use vigil::model::triage::AlertTriage;
@@ -23,6 +24,8 @@ use vigil::model::{Alert, Event, RuleMeta};
 /// Reads the timeline in the background, each read waiting for a go from the test.
 struct Gated {
     inner: MemorySource,
+    /// The first tree read pretends the ancestors above the root's child were not read.
+    cut: bool,
     gate: Arc<Mutex<mpsc::Receiver<()>>>,
     started: Arc<AtomicUsize>,
 }
@@ -57,6 +60,32 @@ impl TriageSource for Gated {
     }
     fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
         self.inner.process_tree(alert)
+    }
+    fn shown_tree(&self, alert: &Alert, all_ancestors: bool) -> Result<ShownTree, String> {
+        let tree = self.inner.process_tree(alert)?;
+        let more_ancestors = (self.cut && !all_ancestors).then_some(MoreAncestors {
+            node: tree.root,
+            read: 1,
+        });
+        Ok(ShownTree {
+            tree,
+            more_ancestors,
+        })
+    }
+    fn tree_read(&self, alert: &Alert, all_ancestors: bool) -> Option<TreeRead> {
+        let result = self.shown_tree(alert, all_ancestors);
+        let gate = Arc::clone(&self.gate);
+        let started = Arc::clone(&self.started);
+        Some(Box::new(move || {
+            started.fetch_add(1, Ordering::SeqCst);
+            let go = gate
+                .lock()
+                .map(|rx| rx.recv_timeout(Duration::from_secs(10)));
+            match go {
+                Ok(Ok(())) => result,
+                _ => Err("the test never let the read finish".to_string()),
+            }
+        }))
     }
     fn triage(&self, alert_id: &str) -> AlertTriage {
         self.inner.triage(alert_id)
@@ -99,10 +128,15 @@ struct Harness {
 }
 
 fn gated() -> Harness {
+    gated_with(false)
+}
+
+fn gated_with(cut: bool) -> Harness {
     let (go, rx) = mpsc::channel();
     let started = Arc::new(AtomicUsize::new(0));
     let src = Gated {
         inner: source(),
+        cut,
         gate: Arc::new(Mutex::new(rx)),
         started: Arc::clone(&started),
     };
@@ -197,4 +231,65 @@ fn a_result_for_an_alert_the_analyst_left_is_dropped() {
         !t.fetched && t.events.is_empty(),
         "the old alert's events were applied"
     );
+}
+
+#[test]
+fn the_tree_reads_in_the_background_and_lands_as_a_synchronous_read_would() {
+    let mut h = gated();
+    select_alert(&mut h.c, "a01-office-net");
+    keys(&mut h.c, "<enter><tab><tab>");
+    let v = h.c.state.view.as_ref().unwrap();
+    assert!(v.tree_reading && v.tree.is_none());
+    assert!(screen(&h.c, 120, 40).contains("Reading the process tree…"));
+    // Moving in the pane while it reads is not an error.
+    keys(&mut h.c, "j");
+    assert!(h.c.state.message.as_ref().is_none_or(|m| !m.is_error));
+    h.finish_one();
+    let mut sync = controller();
+    select_alert(&mut sync, "a01-office-net");
+    keys(&mut sync, "<enter><tab><tab>");
+    let (got, want) = (
+        h.c.state.view.as_ref().unwrap(),
+        sync.state.view.as_ref().unwrap(),
+    );
+    assert_eq!(got.tree, want.tree);
+    assert_eq!(got.data, want.data);
+}
+
+#[test]
+fn a_cut_chain_says_so_and_a_reads_every_ancestor() {
+    let mut h = gated_with(true);
+    select_alert(&mut h.c, "a01-office-net");
+    keys(&mut h.c, "<enter><tab><tab>");
+    h.finish_one();
+    let text = screen(&h.c, 120, 40);
+    assert!(
+        text.contains("older ancestors not read") && text.contains("press A to read them all"),
+        "{text}"
+    );
+    let tv = h.c.state.view.as_ref().unwrap().tree.as_ref().unwrap();
+    let focus_key = tv.tree.nodes[tv.tree.focus].key.clone();
+    assert_eq!(
+        tv.rows[0].node,
+        tv.more_ancestors.unwrap().node,
+        "the notice is the top row"
+    );
+    keys(&mut h.c, "A");
+    let tv = h.c.state.view.as_ref().unwrap().tree.as_ref().unwrap();
+    assert!(tv.reading_all);
+    assert!(screen(&h.c, 120, 40).contains("reading all ancestors…"));
+    keys(&mut h.c, "A");
+    h.finish_one();
+    assert_eq!(h.started.load(Ordering::SeqCst), 2, "A twice reads once");
+    let tv = h.c.state.view.as_ref().unwrap().tree.as_ref().unwrap();
+    assert!(tv.more_ancestors.is_none() && !tv.reading_all);
+    let at = tv.rows[tv.cursor.pos].node;
+    assert_eq!(
+        tv.tree.nodes[at].key, focus_key,
+        "the cursor stays on the process"
+    );
+    assert!(!screen(&h.c, 120, 40).contains("older ancestors not read"));
+    // Without a cut, A does nothing.
+    keys(&mut h.c, "A");
+    assert!(!h.c.busy());
 }

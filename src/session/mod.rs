@@ -5,6 +5,7 @@
 pub mod casework;
 pub mod jobs;
 pub mod source;
+pub mod start_lookup;
 pub mod tree_query;
 
 pub use source::WorkspaceSource;

@@ -5,7 +5,10 @@ use crate::app::casework::{
     Checklist, ChecklistStep, ExceptionDraft, ExceptionPreview, GuideLine, GuideLineKind, PivotHit,
     PivotResults,
 };
-use crate::app::source::{TimelineQuery, TimelineRead, TriageChange, TriageSource};
+use crate::app::source::{
+    ANCESTORS_SHOWN, MoreAncestors, ShownTree, TimelineQuery, TimelineRead, TreeRead, TriageChange,
+    TriageSource,
+};
 use crate::detect::AlertStore;
 use crate::index::reader::EventSearcher;
 use crate::model::process::ProcessTree;
@@ -26,7 +29,7 @@ pub struct WorkspaceSource {
     searcher: Arc<EventSearcher>,
     alerts: AlertStore,
     /// Every alert in time order, kept so casework does not clone them all per call.
-    sorted: Vec<Alert>,
+    sorted: Arc<Vec<Alert>>,
     store: Store,
     export_dir: PathBuf,
     /// The alert store being read on another thread (`open_in_background`).
@@ -76,7 +79,7 @@ impl WorkspaceSource {
             ws,
             searcher,
             alerts,
-            sorted,
+            sorted: Arc::new(sorted),
             store,
             export_dir,
             pending,
@@ -115,6 +118,27 @@ impl WorkspaceSource {
     }
 }
 
+/// The interface's tree: the nearest [`ANCESTORS_SHOWN`] ancestors unless `all_ancestors`.
+fn shown_tree(
+    searcher: &EventSearcher,
+    alert: &Alert,
+    alerts: &[Alert],
+    all_ancestors: bool,
+) -> Result<ShownTree, String> {
+    if all_ancestors {
+        let built = casework::process_tree_quick(searcher, alert, alerts)?;
+        return Ok(ShownTree {
+            tree: built.tree,
+            more_ancestors: None,
+        });
+    }
+    let (built, cut) = casework::process_tree_up_to(searcher, alert, alerts, ANCESTORS_SHOWN)?;
+    Ok(ShownTree {
+        tree: built.tree,
+        more_ancestors: cut.map(|(node, read)| MoreAncestors { node, read }),
+    })
+}
+
 /// Events of the timeline's window (and query), oldest first.
 fn read_timeline(searcher: &EventSearcher, q: &TimelineQuery) -> Result<Vec<Event>, String> {
     let mut parts = Vec::new();
@@ -142,7 +166,7 @@ fn now_ms() -> i64 {
 
 impl TriageSource for WorkspaceSource {
     fn alerts(&self) -> Vec<Alert> {
-        self.sorted.clone()
+        self.sorted.as_ref().clone()
     }
 
     fn rule(&self, rule_id: &str) -> Option<RuleMeta> {
@@ -169,6 +193,18 @@ impl TriageSource for WorkspaceSource {
 
     fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
         casework::process_tree_quick(&self.searcher, alert, self.all_alerts()).map(|b| b.tree)
+    }
+
+    fn shown_tree(&self, alert: &Alert, all_ancestors: bool) -> Result<ShownTree, String> {
+        shown_tree(&self.searcher, alert, &self.sorted, all_ancestors)
+    }
+
+    fn tree_read(&self, alert: &Alert, all_ancestors: bool) -> Option<TreeRead> {
+        let (searcher, alerts) = (Arc::clone(&self.searcher), Arc::clone(&self.sorted));
+        let alert = alert.clone();
+        Some(Box::new(move || {
+            shown_tree(&searcher, &alert, &alerts, all_ancestors)
+        }))
     }
 
     fn triage(&self, alert_id: &str) -> AlertTriage {
@@ -374,7 +410,7 @@ impl TriageSource for WorkspaceSource {
             .join()
             .map_err(|_| "reading the alerts failed unexpectedly".to_string())??;
         self.alerts = alerts;
-        self.sorted = sorted;
+        self.sorted = Arc::new(sorted);
         Ok(true)
     }
 
@@ -386,7 +422,7 @@ impl TriageSource for WorkspaceSource {
         self.pending = None;
         self.searcher = Arc::new(self.ws.searcher().map_err(text)?);
         self.alerts = AlertStore::open(&self.ws.alerts_dir()).map_err(text)?;
-        self.sorted = self.alerts.alerts().into_iter().cloned().collect();
+        self.sorted = Arc::new(self.alerts.alerts().into_iter().cloned().collect());
         self.store.refresh().map_err(text)
     }
 }
