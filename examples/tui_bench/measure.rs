@@ -97,7 +97,7 @@ impl Bench {
 
     /// Prints one line per label: samples, median, max, and whether max met its budget
     /// (issue 6: first frame 300 ms, a process tree 50 ms, any other keystroke 16 ms;
-    /// reads finishing on another thread, "(read)", have none but the tree's).
+    /// reads finishing on another thread, "..., read)", have none but the tree's).
     pub fn report(&self) {
         println!(
             "{:<48} {:>4} {:>9} {:>9} {:>7}",
@@ -111,7 +111,7 @@ impl Bench {
                 .any(|p| label.starts_with(p))
             {
                 50.0
-            } else if label.contains("(read)") {
+            } else if label.contains("read)") {
                 f64::INFINITY
             } else {
                 16.0

@@ -209,7 +209,7 @@ fn trees(b: &mut Bench) -> anyhow::Result<()> {
         let built_all = ms(t);
         let all_nodes = all.as_ref().map_or(0, |t| t.tree.nodes.len());
         b.record(
-            &format!("tree build, all ancestors (read): {what}"),
+            &format!("tree all ancestors built (read): {what}"),
             built_all,
         );
         b.step(&format!("tree open alert: {what}"), "<enter>")?;

@@ -14,6 +14,7 @@ pub mod memory;
 mod memory_casework;
 mod memory_query;
 mod memory_tree;
+pub mod precedents;
 pub mod queue;
 pub mod queue_filter;
 pub mod queue_index;

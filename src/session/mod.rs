@@ -4,6 +4,7 @@
 
 pub mod casework;
 pub mod jobs;
+pub mod reads;
 pub mod source;
 pub mod start_lookup;
 pub mod tree_query;

@@ -6,15 +6,15 @@ use crate::app::casework::{
     PivotResults,
 };
 use crate::app::source::{
-    ANCESTORS_SHOWN, MoreAncestors, ShownTree, TimelineQuery, TimelineRead, TreeRead, TriageChange,
-    TriageSource,
+    ShownTree, TimelineQuery, TimelineRead, TreeRead, TriageChange, TriageSource,
 };
 use crate::detect::AlertStore;
 use crate::index::reader::EventSearcher;
 use crate::model::process::ProcessTree;
 use crate::model::triage::AlertTriage;
 use crate::model::{Alert, Event, RuleMeta};
-use crate::session::casework::{self, build_case, focus_event, guide_with_counts, iso, quote};
+use crate::session::casework::{self, build_case, focus_event, guide_with_counts};
+use crate::session::reads;
 use crate::store::{Change, Durability, Store};
 use crate::triage::exceptions::{self, Exception};
 use crate::triage::guide::{LineKind, SpanStyle};
@@ -118,48 +118,6 @@ impl WorkspaceSource {
     }
 }
 
-/// The interface's tree: the nearest [`ANCESTORS_SHOWN`] ancestors unless `all_ancestors`.
-fn shown_tree(
-    searcher: &EventSearcher,
-    alert: &Alert,
-    alerts: &[Alert],
-    all_ancestors: bool,
-) -> Result<ShownTree, String> {
-    if all_ancestors {
-        let built = casework::process_tree_quick(searcher, alert, alerts)?;
-        return Ok(ShownTree {
-            tree: built.tree,
-            more_ancestors: None,
-        });
-    }
-    let (built, cut) = casework::process_tree_up_to(searcher, alert, alerts, ANCESTORS_SHOWN)?;
-    Ok(ShownTree {
-        tree: built.tree,
-        more_ancestors: cut.map(|(node, read)| MoreAncestors { node, read }),
-    })
-}
-
-/// Events of the timeline's window (and query), oldest first.
-fn read_timeline(searcher: &EventSearcher, q: &TimelineQuery) -> Result<Vec<Event>, String> {
-    let mut parts = Vec::new();
-    if !q.query.trim().is_empty() {
-        parts.push(format!("({})", q.query.trim()));
-    }
-    if let Some(h) = &q.host {
-        parts.push(format!("host.name:{}", quote(h)));
-    }
-    parts.push(format!(
-        "@timestamp:[{} TO {}]",
-        iso(q.from_ms),
-        iso(q.to_ms)
-    ));
-    let mut events = searcher
-        .search(&parts.join(" AND "), q.limit)
-        .map_err(text)?;
-    events.reverse();
-    Ok(events)
-}
-
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -182,13 +140,13 @@ impl TriageSource for WorkspaceSource {
     }
 
     fn timeline(&self, q: &TimelineQuery) -> Result<Vec<Event>, String> {
-        read_timeline(&self.searcher, q)
+        reads::timeline(&self.searcher, q)
     }
 
     fn timeline_read(&self, q: &TimelineQuery) -> Option<TimelineRead> {
         let searcher = Arc::clone(&self.searcher);
         let q = q.clone();
-        Some(Box::new(move || read_timeline(&searcher, &q)))
+        Some(Box::new(move || reads::timeline(&searcher, &q)))
     }
 
     fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
@@ -196,14 +154,14 @@ impl TriageSource for WorkspaceSource {
     }
 
     fn shown_tree(&self, alert: &Alert, all_ancestors: bool) -> Result<ShownTree, String> {
-        shown_tree(&self.searcher, alert, &self.sorted, all_ancestors)
+        reads::shown_tree(&self.searcher, alert, &self.sorted, all_ancestors)
     }
 
     fn tree_read(&self, alert: &Alert, all_ancestors: bool) -> Option<TreeRead> {
         let (searcher, alerts) = (Arc::clone(&self.searcher), Arc::clone(&self.sorted));
         let alert = alert.clone();
         Some(Box::new(move || {
-            shown_tree(&searcher, &alert, &alerts, all_ancestors)
+            reads::shown_tree(&searcher, &alert, &alerts, all_ancestors)
         }))
     }
 
