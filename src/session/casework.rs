@@ -8,6 +8,7 @@ use crate::export::{Case, CaseInput};
 use crate::index::reader::EventSearcher;
 use crate::model::triage::AlertTriage;
 use crate::model::{Alert, Event, RuleMeta};
+use crate::session::alert_keys::IndexedAlerts;
 use crate::triage::guide::{self, Guide};
 use crate::triage::pivot::{self, Pivot, PivotTarget};
 use crate::triage::tree::{self, BuiltTree, RenderOptions, TreeOptions};
@@ -44,7 +45,14 @@ pub fn process_tree(
     alert: &Alert,
     alerts: &[Alert],
 ) -> Result<BuiltTree, String> {
-    build_tree(searcher, alert, alerts, None).map(|(b, _)| b)
+    build_tree(searcher, alert, Marks::All(alerts), None).map(|(b, _)| b)
+}
+
+/// The alerts a tree's nodes are marked with.
+enum Marks<'a> {
+    All(&'a [Alert]),
+    /// Only those naming one of the tree's processes (same marks, far fewer read).
+    Indexed(&'a IndexedAlerts),
 }
 
 /// The same tree for the interface, its process starts fetched by entity id when
@@ -55,19 +63,19 @@ pub fn process_tree_quick(
     alert: &Alert,
     alerts: &[Alert],
 ) -> Result<BuiltTree, String> {
-    build_tree(searcher, alert, alerts, Some(None)).map(|(b, _)| b)
+    build_tree(searcher, alert, Marks::All(alerts), Some(None)).map(|(b, _)| b)
 }
 
-/// [`process_tree_quick`] reading at most `max_ancestors` ancestors; when it stopped
-/// short, also the node standing for the unread ones (the topmost, known from the
-/// oldest read ancestor's fields) and how many ancestors were read.
+/// [`process_tree_quick`] reading at most `max_ancestors` ancestors (all when `None`);
+/// when it stopped short, also the node standing for the unread ones (the topmost, known
+/// from the oldest read ancestor's fields) and how many ancestors were read.
 pub fn process_tree_up_to(
     searcher: &EventSearcher,
     alert: &Alert,
-    alerts: &[Alert],
-    max_ancestors: usize,
+    alerts: &IndexedAlerts,
+    max_ancestors: Option<usize>,
 ) -> Result<(BuiltTree, Option<(usize, usize)>), String> {
-    build_tree(searcher, alert, alerts, Some(Some(max_ancestors)))
+    build_tree(searcher, alert, Marks::Indexed(alerts), Some(max_ancestors))
 }
 
 /// `quick`: `None` reads the whole window; `Some(limit)` fetches by entity id when it
@@ -75,7 +83,7 @@ pub fn process_tree_up_to(
 fn build_tree(
     searcher: &EventSearcher,
     alert: &Alert,
-    alerts: &[Alert],
+    marks: Marks<'_>,
     quick: Option<Option<usize>>,
 ) -> Result<(BuiltTree, Option<(usize, usize)>), String> {
     let focus = focus_event(searcher, alert)
@@ -112,7 +120,13 @@ fn build_tree(
             .saturating_sub(1);
         Some((node, read))
     });
-    tree::mark_alerts(&mut built.tree, alerts);
+    match marks {
+        Marks::All(alerts) => tree::mark_alerts(&mut built.tree, alerts),
+        Marks::Indexed(indexed) => {
+            let candidates = indexed.for_tree(&built.tree);
+            tree::mark_alerts(&mut built.tree, &candidates);
+        }
+    }
     let mut counts = HashMap::new();
     for node in built.tree.nodes.iter().take(COUNTED_NODES) {
         if node.key.is_empty() || node.event_id.is_none() {

@@ -2,6 +2,7 @@
 //! analyst's decisions and the triage libraries, used by the interface
 //! ([`source::WorkspaceSource`]) and by the CLI's casework commands ([`casework`]).
 
+pub mod alert_keys;
 pub mod casework;
 pub mod jobs;
 pub mod reads;

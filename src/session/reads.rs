@@ -5,23 +5,18 @@
 use crate::app::source::{ANCESTORS_SHOWN, MoreAncestors, ShownTree, TimelineQuery};
 use crate::index::reader::EventSearcher;
 use crate::model::{Alert, Event};
+use crate::session::alert_keys::IndexedAlerts;
 use crate::session::casework::{self, iso, quote};
 
 /// The interface's tree: the nearest [`ANCESTORS_SHOWN`] ancestors unless `all_ancestors`.
 pub fn shown_tree(
     searcher: &EventSearcher,
     alert: &Alert,
-    alerts: &[Alert],
+    alerts: &IndexedAlerts,
     all_ancestors: bool,
 ) -> Result<ShownTree, String> {
-    if all_ancestors {
-        let built = casework::process_tree_quick(searcher, alert, alerts)?;
-        return Ok(ShownTree {
-            tree: built.tree,
-            more_ancestors: None,
-        });
-    }
-    let (built, cut) = casework::process_tree_up_to(searcher, alert, alerts, ANCESTORS_SHOWN)?;
+    let limit = (!all_ancestors).then_some(ANCESTORS_SHOWN);
+    let (built, cut) = casework::process_tree_up_to(searcher, alert, alerts, limit)?;
     Ok(ShownTree {
         tree: built.tree,
         more_ancestors: cut.map(|(node, read)| MoreAncestors { node, read }),

@@ -13,6 +13,7 @@ use crate::index::reader::EventSearcher;
 use crate::model::process::ProcessTree;
 use crate::model::triage::AlertTriage;
 use crate::model::{Alert, Event, RuleMeta};
+use crate::session::alert_keys::IndexedAlerts;
 use crate::session::casework::{self, build_case, focus_event, guide_with_counts};
 use crate::session::reads;
 use crate::store::{Change, Durability, Store};
@@ -29,7 +30,8 @@ pub struct WorkspaceSource {
     searcher: Arc<EventSearcher>,
     alerts: AlertStore,
     /// Every alert in time order, kept so casework does not clone them all per call.
-    sorted: Arc<Vec<Alert>>,
+    /// With the look-up that marks a tree's alerts; shared with reads on other threads.
+    sorted: Arc<IndexedAlerts>,
     store: Store,
     export_dir: PathBuf,
     /// The alert store being read on another thread (`open_in_background`).
@@ -37,11 +39,11 @@ pub struct WorkspaceSource {
 }
 
 /// The alert store and its alerts in time order.
-type Loaded = (AlertStore, Vec<Alert>);
+type Loaded = (AlertStore, IndexedAlerts);
 
 fn load_alerts(dir: &std::path::Path) -> Result<Loaded, String> {
     let alerts = AlertStore::open(dir).map_err(text)?;
-    let sorted = alerts.alerts().into_iter().cloned().collect();
+    let sorted = IndexedAlerts::new(alerts.alerts().into_iter().cloned().collect());
     Ok((alerts, sorted))
 }
 
@@ -60,13 +62,18 @@ impl WorkspaceSource {
     pub fn open_in_background(ws: Workspace) -> Result<Self, String> {
         let dir = ws.alerts_dir();
         let pending = std::thread::spawn(move || load_alerts(&dir));
-        Self::with_alerts(ws, AlertStore::default(), Vec::new(), Some(pending))
+        Self::with_alerts(
+            ws,
+            AlertStore::default(),
+            IndexedAlerts::default(),
+            Some(pending),
+        )
     }
 
     fn with_alerts(
         ws: Workspace,
         alerts: AlertStore,
-        sorted: Vec<Alert>,
+        sorted: IndexedAlerts,
         pending: Option<JoinHandle<Result<Loaded, String>>>,
     ) -> Result<Self, String> {
         let searcher = Arc::new(ws.searcher().map_err(text)?);
@@ -87,7 +94,7 @@ impl WorkspaceSource {
     }
 
     fn all_alerts(&self) -> &[Alert] {
-        &self.sorted
+        &self.sorted.list
     }
 
     fn find(&self, id: &str) -> Result<&Alert, String> {
@@ -124,7 +131,7 @@ fn now_ms() -> i64 {
 
 impl TriageSource for WorkspaceSource {
     fn alerts(&self) -> Vec<Alert> {
-        self.sorted.as_ref().clone()
+        self.sorted.list.clone()
     }
 
     fn rule(&self, rule_id: &str) -> Option<RuleMeta> {
@@ -150,7 +157,7 @@ impl TriageSource for WorkspaceSource {
     }
 
     fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
-        casework::process_tree_quick(&self.searcher, alert, self.all_alerts()).map(|b| b.tree)
+        casework::process_tree_up_to(&self.searcher, alert, &self.sorted, None).map(|(b, _)| b.tree)
     }
 
     fn shown_tree(&self, alert: &Alert, all_ancestors: bool) -> Result<ShownTree, String> {
@@ -321,7 +328,7 @@ impl TriageSource for WorkspaceSource {
         let e = self.exception_of(draft, by, at_ms);
         e.validate()?;
         let closed =
-            exceptions::save(&mut self.store, &e, &self.sorted, by, at_ms).map_err(text)?;
+            exceptions::save(&mut self.store, &e, &self.sorted.list, by, at_ms).map_err(text)?;
         Ok((e.id, closed.len()))
     }
 
@@ -380,7 +387,9 @@ impl TriageSource for WorkspaceSource {
         self.pending = None;
         self.searcher = Arc::new(self.ws.searcher().map_err(text)?);
         self.alerts = AlertStore::open(&self.ws.alerts_dir()).map_err(text)?;
-        self.sorted = Arc::new(self.alerts.alerts().into_iter().cloned().collect());
+        self.sorted = Arc::new(IndexedAlerts::new(
+            self.alerts.alerts().into_iter().cloned().collect(),
+        ));
         self.store.refresh().map_err(text)
     }
 }
