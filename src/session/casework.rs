@@ -56,19 +56,11 @@ enum Marks<'a> {
 }
 
 /// The same tree for the interface, its process starts fetched by entity id when
-/// possible (`tree_query`). Only the "N more" counts of siblings may be lower than
-/// [`process_tree`]'s, which the interface does not show; case notes use the latter.
-pub fn process_tree_quick(
-    searcher: &EventSearcher,
-    alert: &Alert,
-    alerts: &[Alert],
-) -> Result<BuiltTree, String> {
-    build_tree(searcher, alert, Marks::All(alerts), Some(None)).map(|(b, _)| b)
-}
-
-/// [`process_tree_quick`] reading at most `max_ancestors` ancestors (all when `None`);
-/// when it stopped short, also the node standing for the unread ones (the topmost, known
-/// from the oldest read ancestor's fields) and how many ancestors were read.
+/// possible (`tree_query`), reading at most `max_ancestors` ancestors (all when `None`).
+/// Only the "N more" counts of siblings may be lower than [`process_tree`]'s, which the
+/// interface does not show; case notes use the latter. When the ancestors stopped short,
+/// also returns the node standing for the unread ones (the topmost, known from the oldest
+/// read ancestor's fields) and how many ancestors were read.
 pub fn process_tree_up_to(
     searcher: &EventSearcher,
     alert: &Alert,
