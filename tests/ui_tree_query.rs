@@ -1,6 +1,8 @@
 //! The process starts fetched by entity id build exactly the process tree the interface
 //! shows when built from every process start of the host's window: on the bundled
-//! sample and on generated shapes (more siblings than shown, a chain, grandchildren).
+//! sample and on generated shapes (more siblings than shown, chains 12 and 300 deep,
+//! grandchildren); and a walk cut after the nearest ancestors says where it stopped and
+//! keeps exactly the full tree's nearest ancestors.
 
 #![allow(clippy::unwrap_used)]
 
@@ -13,7 +15,7 @@ use vigil::ingest::pipeline::Silent;
 use vigil::rules::catalog::{Catalog, Sources};
 use vigil::session::casework::{focus_event, tree_bounds, tree_window, window_starts};
 use vigil::session::jobs::import_and_detect;
-use vigil::session::tree_query::related_starts;
+use vigil::session::tree_query::{related_starts, related_starts_up_to};
 use vigil::triage::tree::{TreeOptions, build};
 
 fn start(ts: i64, entity: &str, parent: Option<&str>, name: &str) -> String {
@@ -73,6 +75,18 @@ fn shapes() -> String {
             "grand.exe",
         ));
     }
+    // A chain 300 deep, deeper than the interface reads at first.
+    let x0 = t0 + 7_200_000;
+    lines.push(start(x0, "x0", Some("x-outside"), "chain.exe"));
+    for d in 1..300 {
+        let parent = format!("x{}", d - 1);
+        lines.push(start(
+            x0 + d * 10,
+            &format!("x{d}"),
+            Some(&parent),
+            "chain.exe",
+        ));
+    }
     lines.join("\n")
 }
 
@@ -97,7 +111,7 @@ fn entity_queries_build_the_same_trees_as_the_window() {
         .filter_map(|a| Some((a.host.clone()?, a.timestamp_ms, focus_event(&searcher, a)?)))
         .collect();
     for id in [
-        "root", "c3", "c5", "d11", "d5", "g2", "c79", "wide", "w1", "wg2", "w650",
+        "root", "c3", "c5", "d11", "d5", "g2", "c79", "wide", "w1", "wg2", "w650", "x299", "x150",
     ] {
         let hits = searcher
             .search(&format!("process.entity_id:\"{id}\""), 1)
@@ -116,7 +130,7 @@ fn entity_queries_build_the_same_trees_as_the_window() {
         let found = related_starts(&searcher, focus, &query, tree_bounds(*at));
         let entity = focus.str_field("process.entity_id").unwrap_or_default();
         assert!(
-            found.is_some() || !["wide", "w1", "c3", "c79"].contains(&entity),
+            found.is_some() || !["wide", "w1", "c3", "c79", "x299", "x150"].contains(&entity),
             "the wide shapes are fetched by entity id ({entity})"
         );
         let Some(related) = found else {
@@ -135,7 +149,57 @@ fn entity_queries_build_the_same_trees_as_the_window() {
         );
     }
     assert!(
-        by_entity >= 7,
+        by_entity >= 9,
         "the entity path was taken ({by_entity} times)"
     );
+    cut_walks(&searcher);
+}
+
+/// Reading at most N ancestors of the end of the 300-deep chain.
+fn cut_walks(searcher: &vigil::index::EventSearcher) {
+    let end = searcher
+        .search("process.entity_id:\"x299\"", 1)
+        .unwrap()
+        .remove(0);
+    let query = tree_window("shapes", end.timestamp_ms);
+    let bounds = tree_bounds(end.timestamp_ms);
+    let window = window_starts(searcher, &query).unwrap();
+    let opts = TreeOptions::default();
+    let full = build(&end, &window, &opts).unwrap();
+    let keys = |b: &vigil::triage::tree::BuiltTree| -> Vec<String> {
+        b.path_to_focus
+            .iter()
+            .map(|&n| b.tree.nodes[n].key.clone())
+            .collect()
+    };
+    // (limit, where the walk stops): x0's parent has no start, so reading 299 ancestors
+    // or more needs no cut.
+    for (limit, stop) in [
+        (1, Some("x297")),
+        (200, Some("x98")),
+        (298, Some("x0")),
+        (299, None),
+        (1000, None),
+    ] {
+        let found = related_starts_up_to(searcher, &end, &query, bounds, Some(limit))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.stopped_at.as_deref(), stop, "limit {limit}");
+        assert_eq!(found.events.len(), limit.min(299) + 1, "limit {limit}");
+        let cut = build(&end, &found.events, &opts).unwrap();
+        let (full_keys, cut_keys) = (keys(&full), keys(&cut));
+        if let Some(stop) = stop {
+            // The nearest `limit` ancestors and the focus, under a node for the next one.
+            assert_eq!(cut_keys.len(), limit + 2, "limit {limit}");
+            assert_eq!(cut_keys[0], stop);
+            assert!(cut.tree.nodes[cut.path_to_focus[0]].event_id.is_none());
+            assert_eq!(
+                cut_keys[1..],
+                full_keys[full_keys.len() - limit - 1..],
+                "limit {limit}"
+            );
+        } else {
+            assert_eq!(cut.tree, full.tree, "limit {limit}");
+        }
+    }
 }

@@ -136,29 +136,49 @@ fn alert_view(b: &mut Bench, repeat: usize) -> anyhow::Result<()> {
     b.step("overlay: close (esc)", "<esc>")?;
     b.step("pane: checklist (tab)", "<tab>")?;
     b.step("checklist: move (j)", "j")?;
-    b.step("pane: process tree (tab)", "<tab>")?;
+    b.step_settled(
+        "pane: process tree (tab)",
+        "tree: shown (tab to drawn, read)",
+        "<tab>",
+    )?;
     for _ in 0..repeat {
         b.step("tree: move (j)", "j")?;
     }
     b.step("tree: siblings on (s)", "s")?;
     b.step("tree: last (G)", "G")?;
     b.step("tree: siblings off (s)", "s")?;
-    b.step("pane: timeline (tab)", "<tab>")?;
+    b.step_settled(
+        "pane: timeline (tab)",
+        "timeline: shown (tab to drawn, read)",
+        "<tab>",
+    )?;
     for _ in 0..repeat {
         b.step("timeline: move (j)", "j")?;
     }
     b.step("timeline: page down (pgdn)", "<pgdn>")?;
     for _ in 0..3 {
-        b.step("timeline: widen window (+)", "+")?;
+        b.step_settled(
+            "timeline: widen window (+)",
+            "timeline: widened (+ to drawn, read)",
+            "+",
+        )?;
     }
     for _ in 0..3 {
-        b.step("timeline: narrow window (-)", "-")?;
+        b.step_settled(
+            "timeline: narrow window (-)",
+            "timeline: narrowed (- to drawn, read)",
+            "-",
+        )?;
     }
     b.step("timeline: open prompt (/)", "/")?;
     for c in "process.name:cmd.exe".chars() {
         b.step("timeline: type one char", &c.to_string())?;
     }
-    b.step("timeline: run query (enter)", "<enter>")?;
+    b.step_settled(
+        "timeline: run query (enter)",
+        "timeline: query run (enter to drawn, read)",
+        "<enter>",
+    )?;
     b.step("timeline: event record (enter)", "<enter>")?;
     b.step("overlay: close (esc)", "<esc>")?;
     b.step("alert: back to queue (esc)", "<esc>")?;
@@ -180,20 +200,47 @@ fn trees(b: &mut Bench) -> anyhow::Result<()> {
             continue;
         };
         let t = Instant::now();
-        let tree = b.ctrl.source.process_tree(&alert);
+        let tree = b.ctrl.source.shown_tree(&alert, false);
         let built = ms(t);
-        let nodes = tree.as_ref().map_or(0, |t| t.nodes.len());
+        let nodes = tree.as_ref().map_or(0, |t| t.tree.nodes.len());
         b.record(&format!("tree build: {what}"), built);
+        let t = Instant::now();
+        let all = b.ctrl.source.shown_tree(&alert, true);
+        let built_all = ms(t);
+        let all_nodes = all.as_ref().map_or(0, |t| t.tree.nodes.len());
+        b.record(
+            &format!("tree all ancestors built (read): {what}"),
+            built_all,
+        );
         b.step(&format!("tree open alert: {what}"), "<enter>")?;
-        b.step(&format!("tree pane shown: {what}"), "<tab><tab>")?;
+        b.step_settled(
+            &format!("tree pane key (tab tab): {what}"),
+            &format!("tree shown (tab to drawn): {what}"),
+            "<tab><tab>",
+        )?;
         let rows = b.tree_rows();
+        let cut = b
+            .ctrl
+            .state
+            .view
+            .as_ref()
+            .and_then(|v| v.tree.as_ref())
+            .is_some_and(|t| t.more_ancestors.is_some());
+        if cut {
+            b.step_settled(
+                &format!("tree read all ancestors key (A): {what}"),
+                &format!("tree all ancestors (A to drawn, read): {what}"),
+                "A",
+            )?;
+        }
         b.step(&format!("tree siblings on: {what}"), "s")?;
         let with_siblings = b.tree_rows();
         b.step(&format!("tree last row: {what}"), "G")?;
         b.step(&format!("tree fold at cursor: {what}"), "gz")?;
         b.step(&format!("tree move: {what}"), "j")?;
         println!(
-            "tree {what}: {nodes} nodes, {rows} rows shown, {with_siblings} with siblings, built in {built:.1} ms"
+            "tree {what}: {nodes} nodes, {rows} rows shown (cut: {cut}), {with_siblings} with \
+             siblings, built in {built:.1} ms; all ancestors: {all_nodes} nodes in {built_all:.1} ms"
         );
         b.press("<esc>")?;
     }

@@ -5,9 +5,8 @@
 //! state, and returns [`Effect`]s for the shell to run (loading data, saving decisions).
 
 use crate::app::casework::{Checklist, ExceptionDraft, ExceptionPreview};
-use crate::app::source::{TimelineQuery, TriageChange};
+use crate::app::source::{ShownTree, TimelineQuery, TriageChange};
 use crate::app::state::{GroupBy, SortKey, StatusFilter};
-use crate::model::process::ProcessTree;
 use crate::model::triage::{AlertTriage, Classification, FalsePositiveKind, Status};
 use crate::model::{Alert, Event, RuleMeta};
 
@@ -27,7 +26,7 @@ pub struct AlertData {
     pub rule: Option<RuleMeta>,
     pub events: Vec<Event>,
     /// `None` until the tree pane is first shown (building a tree reads the index).
-    pub tree: Option<Result<ProcessTree, String>>,
+    pub tree: Option<Result<ShownTree, String>>,
     pub checklist: Result<Checklist, String>,
 }
 
@@ -74,6 +73,8 @@ pub enum Action {
     // Alert view.
     ToggleOriginal,
     ToggleSiblings,
+    /// Reads every ancestor of a tree whose ancestors were cut short.
+    LoadAllAncestors,
     WidenWindow,
     NarrowWindow,
     // Triage decisions on the selection (or the alert under the cursor).
@@ -107,9 +108,14 @@ pub enum Action {
     /// The process tree of the open alert, asked for by [`Effect::LoadTree`].
     TreeLoaded {
         alert_id: String,
-        tree: Result<ProcessTree, String>,
+        tree: Result<ShownTree, String>,
     },
-    TimelineLoaded(Result<Vec<Event>, String>),
+    /// The events of a timeline read; ignored unless `query` is still what the open
+    /// alert's timeline shows (the analyst may have moved on while it was read).
+    TimelineLoaded {
+        query: TimelineQuery,
+        result: Result<Vec<Event>, String>,
+    },
     /// The analyst's decisions on these alerts changed; the alerts themselves did not.
     TriageReloaded(Vec<(String, AlertTriage)>),
     /// The source changed (an exception saved, a worker finished): reload alerts and triage.
@@ -135,7 +141,11 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Builds the process tree of this alert (answered by [`Action::TreeLoaded`]).
-    LoadTree(String),
+    LoadTree {
+        alert_id: String,
+        /// Every ancestor, not only the nearest [`crate::app::source::ANCESTORS_SHOWN`].
+        all_ancestors: bool,
+    },
     LoadAlert(String),
     LoadTimeline(TimelineQuery),
     Apply {
@@ -254,6 +264,7 @@ impl Action {
             "clear_selection" => Action::ClearSelection,
             "toggle_original" => Action::ToggleOriginal,
             "toggle_siblings" => Action::ToggleSiblings,
+            "load_ancestors" => Action::LoadAllAncestors,
             "widen_window" => Action::WidenWindow,
             "narrow_window" => Action::NarrowWindow,
             "set_status" => Action::SetStatus(status(arg)?),

@@ -7,6 +7,7 @@ use crate::app::action::{Action, AlertData, Effect};
 use crate::app::input::{action_for_key, help_rows, hints};
 use crate::app::keymap::Keymap;
 use crate::app::keys::KeyPress;
+use crate::app::reads::{BackgroundReads, Lane};
 use crate::app::source::{TriageChange, TriageSource};
 use crate::app::state::AppState;
 use crate::app::update::update;
@@ -16,6 +17,8 @@ pub struct Controller {
     pub state: AppState,
     pub source: Box<dyn TriageSource>,
     pub keymap: Keymap,
+    /// Timeline reads running on another thread.
+    reads: BackgroundReads,
 }
 
 /// Every alert with its triage, ready for [`Action::Reloaded`].
@@ -80,6 +83,7 @@ impl Controller {
             state,
             source,
             keymap,
+            reads: BackgroundReads::default(),
         };
         if let Some(label) = loading {
             ctrl.dispatch(Action::JobProgress {
@@ -91,9 +95,23 @@ impl Controller {
         ctrl
     }
 
-    /// Takes in alerts the source finished reading in the background; true when the
-    /// state changed (redraw).
+    /// Takes in what finished in the background (the alerts, a timeline read); true when
+    /// the state changed (redraw).
     pub fn poll_source(&mut self) -> bool {
+        let mut changed = false;
+        for answer in self.reads.poll() {
+            self.dispatch(answer);
+            changed = true;
+        }
+        changed | self.poll_alerts()
+    }
+
+    /// True while something is being read in the background: poll often.
+    pub fn busy(&self) -> bool {
+        self.reads.busy() || self.source.loading().is_some()
+    }
+
+    fn poll_alerts(&mut self) -> bool {
         match self.source.poll_loaded() {
             Ok(false) => false,
             Ok(true) => {
@@ -158,12 +176,34 @@ impl Controller {
                     checklist,
                 })))
             }
-            Effect::LoadTree(id) => {
-                let tree = match self.state.alerts.iter().find(|a| a.id == id) {
-                    Some(alert) => self.source.process_tree(alert),
-                    None => Err(format!("alert '{id}' is no longer in the workspace")),
+            Effect::LoadTree {
+                alert_id,
+                all_ancestors,
+            } => {
+                let Some(alert) = self.state.alerts.iter().find(|a| a.id == alert_id) else {
+                    return Some(Action::TreeLoaded {
+                        tree: Err(format!("alert '{alert_id}' is no longer in the workspace")),
+                        alert_id,
+                    });
                 };
-                Some(Action::TreeLoaded { alert_id: id, tree })
+                match self.source.tree_read(alert, all_ancestors) {
+                    Some(read) => {
+                        let lost = Action::TreeLoaded {
+                            alert_id: alert_id.clone(),
+                            tree: Err("reading the process tree stopped unexpectedly".into()),
+                        };
+                        let job = Box::new(move || Action::TreeLoaded {
+                            alert_id,
+                            tree: read(),
+                        });
+                        self.reads.start(Lane::Tree, job, lost);
+                        None
+                    }
+                    None => Some(Action::TreeLoaded {
+                        tree: self.source.shown_tree(alert, all_ancestors),
+                        alert_id,
+                    }),
+                }
             }
             Effect::LoadExceptionDraft(id) => {
                 let alert = self.state.alerts.iter().find(|a| a.id == id)?;
@@ -188,7 +228,24 @@ impl Controller {
                 Ok(done) => Action::Notice(done),
                 Err(e) => Action::Error(format!("case notes not exported: {e}")),
             }),
-            Effect::LoadTimeline(q) => Some(Action::TimelineLoaded(self.source.timeline(&q))),
+            Effect::LoadTimeline(query) => match self.source.timeline_read(&query) {
+                Some(read) => {
+                    let lost = Action::TimelineLoaded {
+                        query: query.clone(),
+                        result: Err("reading the timeline stopped unexpectedly".into()),
+                    };
+                    let job = Box::new(move || {
+                        let result = read();
+                        Action::TimelineLoaded { query, result }
+                    });
+                    self.reads.start(Lane::Timeline, job, lost);
+                    None
+                }
+                None => {
+                    let result = self.source.timeline(&query);
+                    Some(Action::TimelineLoaded { query, result })
+                }
+            },
             Effect::Apply { alert_ids, change } => {
                 let analyst = self.state.analyst.clone();
                 match self

@@ -14,11 +14,13 @@ pub mod memory;
 mod memory_casework;
 mod memory_query;
 mod memory_tree;
+pub mod precedents;
 pub mod queue;
 pub mod queue_filter;
 pub mod queue_index;
 #[cfg(test)]
 mod queue_tests;
+pub mod reads;
 pub mod sanitize;
 pub mod source;
 pub mod state;
@@ -36,6 +38,9 @@ pub use controller::Controller;
 pub use keymap::Keymap;
 pub use keys::{KeyPress, parse_keys};
 pub use memory::MemorySource;
-pub use source::{TimelineQuery, TriageChange, TriageSource};
+pub use source::{
+    ANCESTORS_SHOWN, MoreAncestors, ShownTree, TimelineQuery, TimelineRead, TreeRead, TriageChange,
+    TriageSource,
+};
 pub use state::AppState;
 pub use theme::Theme;

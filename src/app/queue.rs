@@ -182,7 +182,7 @@ pub fn refresh_triage(s: &mut AppState, ids: &[String]) {
 }
 
 fn refresh_decisions(s: &mut AppState) {
-    s.precedents = precedents(&s.alerts, &s.triage);
+    s.precedents = crate::app::precedents::compute(&mut s.queue.index, &s.alerts, &s.triage);
     s.queue.counts = counts(s);
     rebuild(s);
 }

@@ -88,6 +88,7 @@ pub struct QueueIndex {
     orders: [[Option<Vec<u32>>; 2]; 3],
     groups: [Option<Grouping>; 3],
     text: Option<Vec<SearchText>>,
+    fingerprints: Option<crate::app::precedents::Fingerprints>,
     /// The previous filter's result, dropped whenever statuses change.
     pub memo: Option<crate::app::queue_filter::FilterMemo>,
 }
@@ -212,6 +213,38 @@ impl QueueIndex {
             self.grouping(alerts, by);
         }
         self.search_text(alerts);
+        self.fingerprints(alerts);
+    }
+
+    /// The alerts' (rule, host, user) fingerprints, built on first use.
+    pub fn fingerprints(&mut self, alerts: &[Alert]) -> &crate::app::precedents::Fingerprints {
+        let fresh = self.fingerprints.as_ref().is_some_and(|f| f.is_for(alerts));
+        if !fresh {
+            self.fingerprints = Some(crate::app::precedents::Fingerprints::new(alerts));
+        }
+        self.fingerprints
+            .get_or_insert_with(|| crate::app::precedents::Fingerprints::new(alerts))
+    }
+
+    /// Indices of every alert whose id is `id` (several only in hand-made sources).
+    pub fn all_with_id(&self, alerts: &[Alert], id: &str) -> Vec<usize> {
+        let Some(found) = self.find(alerts, id) else {
+            return Vec::new();
+        };
+        let mut pos = self.id_rank[found] as usize;
+        while pos > 0 && alerts[self.by_id[pos - 1] as usize].id == id {
+            pos -= 1;
+        }
+        let mut out = Vec::new();
+        while let Some(&j) = self
+            .by_id
+            .get(pos)
+            .filter(|&&j| alerts[j as usize].id == id)
+        {
+            out.push(j as usize);
+            pos += 1;
+        }
+        out
     }
 
     /// Every alert index in queue order for `key` and direction; ties broken by id.

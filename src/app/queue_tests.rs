@@ -241,3 +241,38 @@ fn a_reload_with_other_alerts_of_the_same_count_rebuilds_the_index() {
     refresh_all(&mut s);
     assert_eq!(s.queue.rows, reference_rows(&s));
 }
+
+proptest! {
+    #[test]
+    fn indexed_precedents_equal_the_plain_definition(
+        bits in bits(),
+        decisions in prop::collection::vec((any::<u8>(), any::<u8>(), any::<u8>()), 0..30),
+    ) {
+        use crate::model::triage::{AuditEntry, Classification};
+        let mut s = state(&bits, &[0]);
+        let classes = [
+            Classification::TruePositive,
+            Classification::BenignPositive,
+            Classification::Duplicate,
+            Classification::Undetermined,
+        ];
+        for (which, class, at) in decisions {
+            let Some(a) = s.alerts.get(usize::from(which) % s.alerts.len().max(1)) else {
+                break;
+            };
+            let t = s.triage.entry(a.id.clone()).or_default();
+            t.classification = Some(classes[usize::from(class % 4)]);
+            t.reason = (class % 3 == 0).then(|| format!("r{class}"));
+            t.audit.push(AuditEntry {
+                by: "t".into(),
+                at_ms: i64::from(at % 7),
+                what: "classification".into(),
+                from: None,
+                to: None,
+            });
+            let plain = crate::app::queue::precedents(&s.alerts, &s.triage);
+            let fast = crate::app::precedents::compute(&mut s.queue.index, &s.alerts, &s.triage);
+            prop_assert_eq!(fast, plain);
+        }
+    }
+}

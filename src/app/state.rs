@@ -150,6 +150,10 @@ pub struct TreeRow {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TreeView {
     pub tree: ProcessTree,
+    /// Set when older ancestors were not read; its node is drawn as a notice row.
+    pub more_ancestors: Option<crate::app::source::MoreAncestors>,
+    /// Every ancestor is being read in the background.
+    pub reading_all: bool,
     pub show_siblings: bool,
     pub folded: HashSet<usize>,
     pub rows: Vec<TreeRow>,
@@ -182,6 +186,8 @@ pub struct AlertView {
     pub detail_scroll: usize,
     pub tree: Option<TreeView>,
     pub tree_error: Option<String>,
+    /// The tree is being read in the background.
+    pub tree_reading: bool,
     pub timeline: TimelineView,
     /// The checklist cursor, over `checklist.steps`.
     pub step_cursor: usize,

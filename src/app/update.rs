@@ -70,8 +70,8 @@ pub fn update(s: &mut AppState, action: Action) -> Vec<Effect> {
             update_alert::tree_loaded(s, &alert_id, tree);
             Vec::new()
         }
-        Action::TimelineLoaded(result) => {
-            update_alert::timeline_loaded(s, result);
+        Action::TimelineLoaded { query, result } => {
+            update_alert::timeline_loaded(s, &query, result);
             Vec::new()
         }
         Action::ExceptionDraftLoaded(draft) => update_casework::draft_loaded(s, *draft),

@@ -2,13 +2,12 @@
 
 use crate::app::action::{Action, AlertData, Effect};
 use crate::app::cursor::Cursor;
-use crate::app::source::TimelineQuery;
+use crate::app::source::{ShownTree, TimelineQuery};
 use crate::app::state::{
     AlertView, AppState, Message, Mode, Overlay, Pane, Prompt, PromptPurpose, TimelineView,
     TreeView,
 };
 use crate::model::Event;
-use crate::model::process::ProcessTree;
 use std::collections::HashSet;
 
 const HOURS_48_MS: i64 = 48 * 3_600_000;
@@ -59,14 +58,12 @@ fn related(s: &AppState, data: &AlertData) -> (Vec<usize>, Vec<usize>) {
     (same_event, nearby)
 }
 
-fn tree_view(
-    tree: &Result<ProcessTree, String>,
-    page: usize,
-) -> (Option<TreeView>, Option<String>) {
+fn tree_view(tree: &Result<ShownTree, String>, page: usize) -> (Option<TreeView>, Option<String>) {
     match tree {
         Ok(t) => {
             let mut tv = TreeView {
-                tree: t.clone(),
+                tree: t.tree.clone(),
+                more_ancestors: t.more_ancestors,
                 ..TreeView::default()
             };
             tv.rows = crate::app::tree_rows::flatten(&tv);
@@ -84,12 +81,35 @@ fn tree_view(
 }
 
 /// The open alert's process tree arrived; ignored when another alert is open by now.
-pub fn tree_loaded(s: &mut AppState, alert_id: &str, tree: Result<ProcessTree, String>) {
+/// A tree read again with all its ancestors keeps the siblings setting and the cursor
+/// on the same process.
+pub fn tree_loaded(s: &mut AppState, alert_id: &str, tree: Result<ShownTree, String>) {
     let page = s.page_rows();
     let Some(v) = s.view.as_mut().filter(|v| v.data.alert.id == alert_id) else {
         return;
     };
+    v.tree_reading = false;
+    let before = v.tree.take();
     (v.tree, v.tree_error) = tree_view(&tree, page);
+    if let (Some(old), Some(new)) = (before, v.tree.as_mut()) {
+        new.show_siblings = old.show_siblings;
+        new.rows = crate::app::tree_rows::flatten(new);
+        let key = old
+            .rows
+            .get(old.cursor.pos)
+            .and_then(|r| old.tree.nodes.get(r.node))
+            .map(|n| n.key.as_str());
+        let focus = new.tree.focus;
+        let pos = new
+            .rows
+            .iter()
+            .position(|r| new.tree.nodes.get(r.node).map(|n| n.key.as_str()) == key)
+            .or_else(|| new.rows.iter().position(|r| r.node == focus))
+            .unwrap_or(0);
+        let len = new.rows.len();
+        new.cursor = Cursor::default();
+        new.cursor.set(pos, len, page);
+    }
     v.data.tree = Some(tree);
 }
 
@@ -100,7 +120,16 @@ fn load_pane(s: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     match s.pane {
-        Pane::Tree if v.data.tree.is_none() => vec![Effect::LoadTree(v.data.alert.id.clone())],
+        Pane::Tree if v.data.tree.is_none() && !v.tree_reading => {
+            let alert_id = v.data.alert.id.clone();
+            if let Some(v) = s.view.as_mut() {
+                v.tree_reading = true;
+            }
+            vec![Effect::LoadTree {
+                alert_id,
+                all_ancestors: false,
+            }]
+        }
         Pane::Timeline if !v.timeline.fetched && !v.timeline.loading => reload_timeline(s),
         _ => Vec::new(),
     }
@@ -126,6 +155,7 @@ pub fn loaded(s: &mut AppState, data: AlertData) -> Vec<Effect> {
         detail_scroll: 0,
         tree,
         tree_error,
+        tree_reading: false,
         timeline,
         step_cursor: 0,
     });
@@ -143,10 +173,18 @@ pub fn refresh_view(s: &mut AppState) {
     }
 }
 
-pub fn timeline_loaded(s: &mut AppState, result: Result<Vec<Event>, String>) {
+pub fn timeline_loaded(
+    s: &mut AppState,
+    query: &TimelineQuery,
+    result: Result<Vec<Event>, String>,
+) {
     let page = s.page_rows();
     let Some(v) = s.view.as_mut() else { return };
     let t = &mut v.timeline;
+    if timeline_query(t) != *query {
+        // A read for another window, query or alert: a newer one is on its way.
+        return;
+    }
     t.loading = false;
     t.fetched = true;
     match result {
@@ -230,6 +268,17 @@ fn tree_action(s: &mut AppState, action: &Action) -> Vec<Effect> {
             }
         }
         Action::ToggleSiblings => tv.show_siblings = !tv.show_siblings,
+        Action::LoadAllAncestors => {
+            if tv.more_ancestors.is_none() || tv.reading_all {
+                return Vec::new();
+            }
+            tv.reading_all = true;
+            v.tree_reading = true;
+            return vec![Effect::LoadTree {
+                alert_id: v.data.alert.id.clone(),
+                all_ancestors: true,
+            }];
+        }
         Action::Open => {
             let node = tv.tree.nodes.get(row.node).cloned().unwrap_or_default();
             let query = match (&node.event_id, node.pid) {
@@ -359,7 +408,11 @@ pub fn handle(s: &mut AppState, action: Action) -> Vec<Effect> {
                 Pane::Tree => tree_action(s, &other),
                 Pane::Timeline => timeline_action(s, &other),
             };
-            if s.pane == Pane::Tree && s.view.as_ref().is_some_and(|v| v.tree.is_none()) {
+            if s.pane == Pane::Tree
+                && s.view
+                    .as_ref()
+                    .is_some_and(|v| v.tree.is_none() && !v.tree_reading)
+            {
                 let reason = s
                     .view
                     .as_ref()

@@ -8,6 +8,7 @@ use crate::export::{Case, CaseInput};
 use crate::index::reader::EventSearcher;
 use crate::model::triage::AlertTriage;
 use crate::model::{Alert, Event, RuleMeta};
+use crate::session::alert_keys::IndexedAlerts;
 use crate::triage::guide::{self, Guide};
 use crate::triage::pivot::{self, Pivot, PivotTarget};
 use crate::triage::tree::{self, BuiltTree, RenderOptions, TreeOptions};
@@ -44,26 +45,39 @@ pub fn process_tree(
     alert: &Alert,
     alerts: &[Alert],
 ) -> Result<BuiltTree, String> {
-    build_tree(searcher, alert, alerts, false)
+    build_tree(searcher, alert, Marks::All(alerts), None).map(|(b, _)| b)
+}
+
+/// The alerts a tree's nodes are marked with.
+enum Marks<'a> {
+    All(&'a [Alert]),
+    /// Only those naming one of the tree's processes (same marks, far fewer read).
+    Indexed(&'a IndexedAlerts),
 }
 
 /// The same tree for the interface, its process starts fetched by entity id when
-/// possible (`tree_query`). Only the "N more" counts of siblings may be lower than
-/// [`process_tree`]'s, which the interface does not show; case notes use the latter.
-pub fn process_tree_quick(
+/// possible (`tree_query`), reading at most `max_ancestors` ancestors (all when `None`).
+/// Only the "N more" counts of siblings may be lower than [`process_tree`]'s, which the
+/// interface does not show; case notes use the latter. When the ancestors stopped short,
+/// also returns the node standing for the unread ones (the topmost, known from the oldest
+/// read ancestor's fields) and how many ancestors were read.
+pub fn process_tree_up_to(
     searcher: &EventSearcher,
     alert: &Alert,
-    alerts: &[Alert],
-) -> Result<BuiltTree, String> {
-    build_tree(searcher, alert, alerts, true)
+    alerts: &IndexedAlerts,
+    max_ancestors: Option<usize>,
+) -> Result<(BuiltTree, Option<(usize, usize)>), String> {
+    build_tree(searcher, alert, Marks::Indexed(alerts), Some(max_ancestors))
 }
 
+/// `quick`: `None` reads the whole window; `Some(limit)` fetches by entity id when it
+/// can, reading at most `limit` ancestors.
 fn build_tree(
     searcher: &EventSearcher,
     alert: &Alert,
-    alerts: &[Alert],
-    quick: bool,
-) -> Result<BuiltTree, String> {
+    marks: Marks<'_>,
+    quick: Option<Option<usize>>,
+) -> Result<(BuiltTree, Option<(usize, usize)>), String> {
     let focus = focus_event(searcher, alert)
         .ok_or_else(|| "the alert's events are not in this workspace".to_string())?;
     let host = alert
@@ -72,16 +86,39 @@ fn build_tree(
         .ok_or_else(|| "the alert has no host, so its processes cannot be found".to_string())?;
     let query = tree_window(&host, alert.timestamp_ms);
     let bounds = tree_bounds(alert.timestamp_ms);
-    let related = quick
-        .then(|| crate::session::tree_query::related_starts(searcher, &focus, &query, bounds))
-        .flatten();
-    let events = match related {
-        Some(found) => found?,
-        None => window_starts(searcher, &query)?,
+    let related = quick.and_then(|limit| {
+        crate::session::tree_query::related_starts_up_to(searcher, &focus, &query, bounds, limit)
+    });
+    let (events, stopped_at) = match related {
+        Some(found) => {
+            let found = found?;
+            (found.events, found.stopped_at)
+        }
+        None => (window_starts(searcher, &query)?, None),
     };
     let mut built = tree::build(&focus, &events, &TreeOptions::default())
         .ok_or_else(|| "the alert's event describes no process".to_string())?;
-    tree::mark_alerts(&mut built.tree, alerts);
+    let cut = stopped_at.and_then(|key| {
+        let node = built
+            .tree
+            .nodes
+            .iter()
+            .position(|n| n.key == key && n.event_id.is_none())?;
+        // Ancestors read: the nodes on the path between the cut and the focus.
+        let read = built
+            .path_to_focus
+            .iter()
+            .position(|&n| n == built.tree.focus)?
+            .saturating_sub(1);
+        Some((node, read))
+    });
+    match marks {
+        Marks::All(alerts) => tree::mark_alerts(&mut built.tree, alerts),
+        Marks::Indexed(indexed) => {
+            let candidates = indexed.for_tree(&built.tree);
+            tree::mark_alerts(&mut built.tree, &candidates);
+        }
+    }
     let mut counts = HashMap::new();
     for node in built.tree.nodes.iter().take(COUNTED_NODES) {
         if node.key.is_empty() || node.event_id.is_none() {
@@ -93,7 +130,7 @@ fn build_tree(
         }
     }
     tree::fill_event_counts(&mut built.tree, &counts);
-    Ok(built)
+    Ok((built, cut))
 }
 
 /// The tree's time window around `at_ms`, in ms.

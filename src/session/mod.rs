@@ -2,9 +2,12 @@
 //! analyst's decisions and the triage libraries, used by the interface
 //! ([`source::WorkspaceSource`]) and by the CLI's casework commands ([`casework`]).
 
+pub mod alert_keys;
 pub mod casework;
 pub mod jobs;
+pub mod reads;
 pub mod source;
+pub mod start_lookup;
 pub mod tree_query;
 
 pub use source::WorkspaceSource;

@@ -5,26 +5,33 @@ use crate::app::casework::{
     Checklist, ChecklistStep, ExceptionDraft, ExceptionPreview, GuideLine, GuideLineKind, PivotHit,
     PivotResults,
 };
-use crate::app::source::{TimelineQuery, TriageChange, TriageSource};
+use crate::app::source::{
+    ShownTree, TimelineQuery, TimelineRead, TreeRead, TriageChange, TriageSource,
+};
 use crate::detect::AlertStore;
 use crate::index::reader::EventSearcher;
 use crate::model::process::ProcessTree;
 use crate::model::triage::AlertTriage;
 use crate::model::{Alert, Event, RuleMeta};
-use crate::session::casework::{self, build_case, focus_event, guide_with_counts, iso, quote};
-use crate::store::{Change, Store};
+use crate::session::alert_keys::IndexedAlerts;
+use crate::session::casework::{self, build_case, focus_event, guide_with_counts};
+use crate::session::reads;
+use crate::store::{Change, Durability, Store};
 use crate::triage::exceptions::{self, Exception};
 use crate::triage::guide::{LineKind, SpanStyle};
 use crate::workspace::Workspace;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub struct WorkspaceSource {
     ws: Workspace,
-    searcher: EventSearcher,
+    /// Shared with timeline reads running on other threads.
+    searcher: Arc<EventSearcher>,
     alerts: AlertStore,
     /// Every alert in time order, kept so casework does not clone them all per call.
-    sorted: Vec<Alert>,
+    /// With the look-up that marks a tree's alerts; shared with reads on other threads.
+    sorted: Arc<IndexedAlerts>,
     store: Store,
     export_dir: PathBuf,
     /// The alert store being read on another thread (`open_in_background`).
@@ -32,11 +39,11 @@ pub struct WorkspaceSource {
 }
 
 /// The alert store and its alerts in time order.
-type Loaded = (AlertStore, Vec<Alert>);
+type Loaded = (AlertStore, IndexedAlerts);
 
 fn load_alerts(dir: &std::path::Path) -> Result<Loaded, String> {
     let alerts = AlertStore::open(dir).map_err(text)?;
-    let sorted = alerts.alerts().into_iter().cloned().collect();
+    let sorted = IndexedAlerts::new(alerts.alerts().into_iter().cloned().collect());
     Ok((alerts, sorted))
 }
 
@@ -55,23 +62,31 @@ impl WorkspaceSource {
     pub fn open_in_background(ws: Workspace) -> Result<Self, String> {
         let dir = ws.alerts_dir();
         let pending = std::thread::spawn(move || load_alerts(&dir));
-        Self::with_alerts(ws, AlertStore::default(), Vec::new(), Some(pending))
+        Self::with_alerts(
+            ws,
+            AlertStore::default(),
+            IndexedAlerts::default(),
+            Some(pending),
+        )
     }
 
     fn with_alerts(
         ws: Workspace,
         alerts: AlertStore,
-        sorted: Vec<Alert>,
+        sorted: IndexedAlerts,
         pending: Option<JoinHandle<Result<Loaded, String>>>,
     ) -> Result<Self, String> {
-        let searcher = ws.searcher().map_err(text)?;
-        let store = Store::open(&ws.state_dir()).map_err(text)?;
+        let searcher = Arc::new(ws.searcher().map_err(text)?);
+        let mut store = Store::open(&ws.state_dir()).map_err(text)?;
+        // A keystroke must not wait for the disk: changes are written at once (safe from
+        // kill -9) and synced within `store::SYNC_DELAY`, and on `close`.
+        store.set_durability(Durability::Deferred).map_err(text)?;
         let export_dir = ws.root().join("case-notes");
         Ok(Self {
             ws,
             searcher,
             alerts,
-            sorted,
+            sorted: Arc::new(sorted),
             store,
             export_dir,
             pending,
@@ -79,7 +94,7 @@ impl WorkspaceSource {
     }
 
     fn all_alerts(&self) -> &[Alert] {
-        &self.sorted
+        &self.sorted.list
     }
 
     fn find(&self, id: &str) -> Result<&Alert, String> {
@@ -116,7 +131,7 @@ fn now_ms() -> i64 {
 
 impl TriageSource for WorkspaceSource {
     fn alerts(&self) -> Vec<Alert> {
-        self.sorted.clone()
+        self.sorted.list.clone()
     }
 
     fn rule(&self, rule_id: &str) -> Option<RuleMeta> {
@@ -132,28 +147,29 @@ impl TriageSource for WorkspaceSource {
     }
 
     fn timeline(&self, q: &TimelineQuery) -> Result<Vec<Event>, String> {
-        let mut parts = Vec::new();
-        if !q.query.trim().is_empty() {
-            parts.push(format!("({})", q.query.trim()));
-        }
-        if let Some(h) = &q.host {
-            parts.push(format!("host.name:{}", quote(h)));
-        }
-        parts.push(format!(
-            "@timestamp:[{} TO {}]",
-            iso(q.from_ms),
-            iso(q.to_ms)
-        ));
-        let mut events = self
-            .searcher
-            .search(&parts.join(" AND "), q.limit)
-            .map_err(text)?;
-        events.reverse();
-        Ok(events)
+        reads::timeline(&self.searcher, q)
+    }
+
+    fn timeline_read(&self, q: &TimelineQuery) -> Option<TimelineRead> {
+        let searcher = Arc::clone(&self.searcher);
+        let q = q.clone();
+        Some(Box::new(move || reads::timeline(&searcher, &q)))
     }
 
     fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
-        casework::process_tree_quick(&self.searcher, alert, self.all_alerts()).map(|b| b.tree)
+        casework::process_tree_up_to(&self.searcher, alert, &self.sorted, None).map(|(b, _)| b.tree)
+    }
+
+    fn shown_tree(&self, alert: &Alert, all_ancestors: bool) -> Result<ShownTree, String> {
+        reads::shown_tree(&self.searcher, alert, &self.sorted, all_ancestors)
+    }
+
+    fn tree_read(&self, alert: &Alert, all_ancestors: bool) -> Option<TreeRead> {
+        let (searcher, alerts) = (Arc::clone(&self.searcher), Arc::clone(&self.sorted));
+        let alert = alert.clone();
+        Some(Box::new(move || {
+            reads::shown_tree(&searcher, &alert, &alerts, all_ancestors)
+        }))
     }
 
     fn triage(&self, alert_id: &str) -> AlertTriage {
@@ -312,7 +328,7 @@ impl TriageSource for WorkspaceSource {
         let e = self.exception_of(draft, by, at_ms);
         e.validate()?;
         let closed =
-            exceptions::save(&mut self.store, &e, &self.sorted, by, at_ms).map_err(text)?;
+            exceptions::save(&mut self.store, &e, &self.sorted.list, by, at_ms).map_err(text)?;
         Ok((e.id, closed.len()))
     }
 
@@ -359,15 +375,21 @@ impl TriageSource for WorkspaceSource {
             .join()
             .map_err(|_| "reading the alerts failed unexpectedly".to_string())??;
         self.alerts = alerts;
-        self.sorted = sorted;
+        self.sorted = Arc::new(sorted);
         Ok(true)
+    }
+
+    fn close(&mut self) -> Result<(), String> {
+        self.store.flush().map_err(text)
     }
 
     fn refresh(&mut self) -> Result<(), String> {
         self.pending = None;
-        self.searcher = self.ws.searcher().map_err(text)?;
+        self.searcher = Arc::new(self.ws.searcher().map_err(text)?);
         self.alerts = AlertStore::open(&self.ws.alerts_dir()).map_err(text)?;
-        self.sorted = self.alerts.alerts().into_iter().cloned().collect();
+        self.sorted = Arc::new(IndexedAlerts::new(
+            self.alerts.alerts().into_iter().cloned().collect(),
+        ));
         self.store.refresh().map_err(text)
     }
 }

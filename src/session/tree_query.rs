@@ -3,18 +3,23 @@
 //! ancestors one by one, its parent's children (the siblings) and its descendants level
 //! by level. A few small index queries instead of thousands of documents.
 //!
+//! Ancestors are read through [`StartLookup`] (a term look-up each), so even a chain
+//! thousands deep is walked without reading the window; the interface may stop after the
+//! nearest few hundred and say so ([`RelatedStarts::stopped_at`]).
+//!
 //! Gives up (`None`, the caller reads the whole window) when the focus has no entity id
 //! (Security 4688: processes are linked by pid and time, which needs every start) or when
-//! a bound is hit (a very deep chain, a process with very many children). `base` and
-//! `(from_ms, to_ms)` are the window's query and bounds.
+//! a bound is hit (a process with very many children). `base` and `(from_ms, to_ms)` are
+//! the window's query and bounds.
 
 use crate::index::reader::EventSearcher;
 use crate::model::Event;
 use crate::session::casework::{iso, quote};
+use crate::session::start_lookup::StartLookup;
 use std::collections::HashSet;
 
-/// Ancestor look-ups before falling back to the window.
-const MAX_ANCESTORS: usize = 64;
+/// Starts of one process beyond which the window is read instead (as for any query here).
+const MAX_STARTS: usize = 50;
 /// Children fetched by one level query; a full answer means there may be more.
 const MAX_LEVEL_HITS: usize = 500;
 /// Entity ids in one level query.
@@ -50,14 +55,19 @@ impl Fetch<'_> {
         if hits.len() >= limit {
             return None;
         }
+        Some(Ok(self.keep_new(hits)))
+    }
+
+    /// The starts of `found` not fetched before, in the order given; remembers them.
+    fn keep_new(&mut self, found: Vec<Event>) -> Vec<Event> {
         let mut new = Vec::new();
-        for e in hits {
+        for e in found {
             if self.seen.insert(e.id.clone()) {
                 new.push(e.clone());
                 self.events.push(e);
             }
         }
-        Some(Ok(new))
+        new
     }
 
     /// Every start whose parent is one of `parents`, one query per `MAX_LEVEL_IDS` ids.
@@ -133,16 +143,41 @@ impl Fetch<'_> {
     }
 }
 
+/// The process starts a tree is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelatedStarts {
+    /// Oldest first.
+    pub events: Vec<Event>,
+    /// When the ancestor walk stopped at its limit: the entity id of the next ancestor,
+    /// whose start is in the window but was not read (nor anything above it).
+    pub stopped_at: Option<String>,
+}
+
 /// The process starts the tree of `focus` is built from, oldest first, or `None` when
 /// the whole window must be read instead. `base` selects the host's process starts in
-/// the tree's time window.
+/// the tree's time window. Every ancestor is read.
 pub fn related_starts(
     searcher: &EventSearcher,
     focus: &Event,
     base: &str,
-    (from_ms, to_ms): (i64, i64),
+    bounds: (i64, i64),
 ) -> Option<Result<Vec<Event>, String>> {
+    related_starts_up_to(searcher, focus, base, bounds, None).map(|r| r.map(|r| r.events))
+}
+
+/// [`related_starts`] reading at most `max_ancestors` ancestors (all when `None`).
+pub fn related_starts_up_to(
+    searcher: &EventSearcher,
+    focus: &Event,
+    base: &str,
+    (from_ms, to_ms): (i64, i64),
+    max_ancestors: Option<usize>,
+) -> Option<Result<RelatedStarts, String>> {
     let own = entity(focus, "process.entity_id")?.to_string();
+    let mut lookup = match StartLookup::new(searcher, base) {
+        Ok(l) => l,
+        Err(e) => return Some(Err(e)),
+    };
     let mut f = Fetch {
         searcher,
         base,
@@ -165,19 +200,27 @@ pub fn related_starts(
     let mut up = parent.clone();
     let mut chain = HashSet::from([own.clone()]);
     let mut steps = 0;
+    let mut stopped_at = None;
     while let Some(p) = up.take() {
         if !chain.insert(p.clone()) {
             break;
         }
-        steps += 1;
-        if steps > MAX_ANCESTORS {
-            return None;
+        if max_ancestors.is_some_and(|max| steps >= max) {
+            // Cut only when there is more to read: a parent without a start in the
+            // window is shown from its child's fields, as in the full tree.
+            match lookup.has_start(&p) {
+                Ok(true) => stopped_at = Some(p),
+                Ok(false) => {}
+                Err(e) => return Some(Err(e)),
+            }
+            break;
         }
-        let mut hits = match f.query(&format!("process.entity_id:{}", quote(&p)), 50)? {
-            Ok(h) => h,
+        steps += 1;
+        // Oldest first; only starts not seen before count, as for every query here.
+        let hits = match lookup.starts(&p, MAX_STARTS)? {
+            Ok(h) => f.keep_new(h),
             Err(e) => return Some(Err(e)),
         };
-        hits.sort_by(|a, b| (a.timestamp_ms, &a.id).cmp(&(b.timestamp_ms, &b.id)));
         up = hits
             .first()
             .and_then(|e| entity(e, "process.parent.entity_id"))
@@ -230,5 +273,5 @@ pub fn related_starts(
     }
     let mut events = f.events;
     events.sort_by(|a, b| (a.timestamp_ms, &a.id).cmp(&(b.timestamp_ms, &b.id)));
-    Some(Ok(events))
+    Some(Ok(RelatedStarts { events, stopped_at }))
 }

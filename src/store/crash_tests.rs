@@ -1,6 +1,7 @@
 //! Crash safety: a child process (this test binary, re-run on one test) applies changes
 //! and prints each acknowledgement; the parent kills it with SIGKILL at random points and
-//! checks that every acknowledged change survived and the state still loads.
+//! checks that every acknowledged change survived and the state still loads, with the
+//! journal synced before each acknowledgement and with the interface's deferred sync.
 
 use super::*;
 use crate::model::triage::Status;
@@ -8,6 +9,7 @@ use std::io::{BufRead, BufReader, Write};
 
 const CHILD_DIR: &str = "VIGIL_CRASH_CHILD_DIR";
 const CHILD_ITER: &str = "VIGIL_CRASH_CHILD_ITER";
+const CHILD_DEFERRED: &str = "VIGIL_CRASH_CHILD_DEFERRED";
 
 /// Runs only as the child of `acknowledged_changes_survive_sigkill`: applies changes
 /// forever, printing `ACK <n>` after each one is acknowledged.
@@ -17,6 +19,9 @@ fn crash_child() {
         return;
     };
     let mut s = Store::open(std::path::Path::new(&dir)).unwrap();
+    if std::env::var(CHILD_DEFERRED).is_ok() {
+        s.set_durability(Durability::Deferred).unwrap();
+    }
     let out = std::io::stdout();
     for i in 0u64.. {
         let alert = format!("a{}", i % 7);
@@ -47,6 +52,15 @@ fn crash_child() {
 
 #[test]
 fn acknowledged_changes_survive_sigkill() {
+    sigkill_loop(false);
+}
+
+#[test]
+fn acknowledged_changes_survive_sigkill_with_deferred_sync() {
+    sigkill_loop(true);
+}
+
+fn sigkill_loop(deferred: bool) {
     let dir = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
     let mut seed: u64 = std::time::SystemTime::now()
@@ -62,7 +76,11 @@ fn acknowledged_changes_survive_sigkill() {
     };
     let mut total_acks = 0;
     for iter in 0..20 {
-        let mut child = std::process::Command::new(&exe)
+        let mut command = std::process::Command::new(&exe);
+        if deferred {
+            command.env(CHILD_DEFERRED, "1");
+        }
+        let mut child = command
             .args([
                 "--exact",
                 "store::crash_tests::crash_child",
@@ -119,5 +137,8 @@ fn acknowledged_changes_survive_sigkill() {
             );
         }
     }
-    eprintln!("crash test: {total_acks} acknowledged changes checked over 20 kills");
+    eprintln!(
+        "crash test (deferred sync: {deferred}): {total_acks} acknowledged changes checked \
+         over 20 kills"
+    );
 }

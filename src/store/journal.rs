@@ -1,6 +1,9 @@
 //! The append-only journal: one JSON object per line, each a change made by someone at
-//! some time. A line is acknowledged only after it is on disk (fsync). After a crash the
-//! last line may be torn; reading stops there, reports it, and keeps the bytes aside.
+//! some time. A line is acknowledged once the kernel has it (`write` returned), which
+//! survives the process being killed; [`Durability`] says when it also reaches the disk
+//! (fsync, which only power loss needs): at once, or on a background thread within
+//! [`SYNC_DELAY`] (the interface, so a keystroke never waits for the disk). After a crash
+//! the last line may be torn; reading stops there, reports it, and keeps the bytes aside.
 
 use super::StoreError;
 use super::change::Change;
@@ -10,6 +13,12 @@ use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// The longest a deferred change waits for its fsync.
+pub const SYNC_DELAY: Duration = Duration::from_millis(100);
 
 /// What one journal line records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,8 +151,10 @@ pub fn cut_torn_tail(path: &Path, torn_path: &Path, tail: &TornTail) -> Result<(
         .map_err(|e| StoreError::io("truncate", path, e))
 }
 
-/// Appends records as lines and syncs them to disk before returning.
-pub fn append(path: &Path, records: &[Record]) -> Result<u64, StoreError> {
+/// Appends records as lines. With [`Durability::Immediate`] they are synced to disk before
+/// this returns; otherwise they are handed to the background syncer. Returns the new
+/// length of the journal.
+pub fn append(path: &Path, records: &[Record], sync: &Syncer) -> Result<u64, StoreError> {
     let mut buf = Vec::with_capacity(records.len() * 256);
     for r in records {
         serde_json::to_writer(&mut buf, r).map_err(|e| StoreError::Encode(e.to_string()))?;
@@ -156,14 +167,21 @@ pub fn append(path: &Path, records: &[Record]) -> Result<u64, StoreError> {
         .open(path)
         .map_err(|e| StoreError::io("open", path, e))?;
     f.write_all(&buf)
-        .and_then(|_| f.sync_data())
         .map_err(|e| StoreError::io("write", path, e))?;
+    let len = f
+        .metadata()
+        .map(|m| m.len())
+        .map_err(|e| StoreError::io("read", path, e))?;
+    match &sync.behind {
+        None => f
+            .sync_data()
+            .map_err(|e| StoreError::io("write", path, e))?,
+        Some(behind) => behind.request(f, path),
+    }
     if !existed {
         sync_dir(path)?;
     }
-    f.metadata()
-        .map(|m| m.len())
-        .map_err(|e| StoreError::io("read", path, e))
+    Ok(len)
 }
 
 /// Makes a new or renamed directory entry durable (a no-op where directories cannot be
@@ -178,4 +196,213 @@ pub fn sync_dir(file_in_dir: &Path) -> Result<(), StoreError> {
     #[cfg(not(unix))]
     let _ = file_in_dir;
     Ok(())
+}
+
+/// When the journal's appends reach the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// fsync before a change is acknowledged: the command line, whose process ends right
+    /// after the change.
+    #[default]
+    Immediate,
+    /// fsync on a background thread within [`SYNC_DELAY`], and at once when the store is
+    /// flushed or dropped: the interface. A change is still written (handed to the kernel)
+    /// before it is acknowledged, so killing the process loses nothing; only a power
+    /// failure within the delay can.
+    Deferred,
+}
+
+/// Carries out a [`Durability`]: nothing to do for `Immediate`, a syncing thread for
+/// `Deferred`.
+#[derive(Default)]
+pub struct Syncer {
+    behind: Option<SyncBehind>,
+}
+
+impl Syncer {
+    /// A syncer for `durability`; `Immediate` when no thread can be started.
+    pub fn new(durability: Durability) -> Syncer {
+        Syncer {
+            behind: match durability {
+                Durability::Immediate => None,
+                Durability::Deferred => SyncBehind::spawn(),
+            },
+        }
+    }
+
+    pub fn durability(&self) -> Durability {
+        match self.behind {
+            Some(_) => Durability::Deferred,
+            None => Durability::Immediate,
+        }
+    }
+
+    /// Syncs anything written and not yet on disk, waiting for it; reports a background
+    /// sync that failed since the last call.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        match &self.behind {
+            Some(b) => b.flush(),
+            None => Ok(()),
+        }
+    }
+
+    /// A background sync that failed since the last call, if any.
+    pub fn take_error(&self) -> Result<(), StoreError> {
+        match &self.behind {
+            Some(b) => b.take_error(),
+            None => Ok(()),
+        }
+    }
+
+    /// True when every append so far has been synced.
+    pub fn is_synced(&self) -> bool {
+        self.behind.as_ref().is_none_or(SyncBehind::is_synced)
+    }
+}
+
+impl std::fmt::Debug for Syncer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Syncer({:?})", self.durability())
+    }
+}
+
+/// How long the thread gathers further appends before one fsync covers them all.
+const GATHER: Duration = Duration::from_millis(25);
+
+#[derive(Default)]
+struct SyncState {
+    /// The journal as last appended to, not yet synced. One handle is enough: fsync
+    /// flushes the file, whatever handle wrote to it, and a journal replaced by
+    /// compaction had its records written to the (synced) snapshot.
+    file: Option<(File, std::path::PathBuf)>,
+    /// A sync is running on the thread.
+    busy: bool,
+    /// The first failed sync not yet reported.
+    error: Option<StoreError>,
+    stop: bool,
+}
+
+struct Shared {
+    state: Mutex<SyncState>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, SyncState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'a>(&self, guard: MutexGuard<'a, SyncState>) -> MutexGuard<'a, SyncState> {
+        self.changed
+            .wait(guard)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Syncs `file`, recording a failure; the caller has set `busy` and dropped the lock.
+    fn sync(&self, file: File, path: &Path) {
+        let result = file.sync_data();
+        let mut st = self.lock();
+        st.busy = false;
+        if let Err(e) = result
+            && st.error.is_none()
+        {
+            st.error = Some(StoreError::io("sync", path, e));
+        }
+        drop(st);
+        self.changed.notify_all();
+    }
+}
+
+struct SyncBehind {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl SyncBehind {
+    fn spawn() -> Option<SyncBehind> {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(SyncState::default()),
+            changed: Condvar::new(),
+        });
+        let worker = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("vigil-journal-sync".into())
+            .spawn(move || sync_loop(&worker))
+            .ok()?;
+        Some(SyncBehind {
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    fn request(&self, file: File, path: &Path) {
+        let mut st = self.shared.lock();
+        st.file = Some((file, path.to_path_buf()));
+        drop(st);
+        self.shared.changed.notify_all();
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        let mut st = self.shared.lock();
+        if !st.busy
+            && let Some((file, path)) = st.file.take()
+        {
+            st.busy = true;
+            drop(st);
+            self.shared.sync(file, &path);
+            st = self.shared.lock();
+        }
+        while st.busy || st.file.is_some() {
+            st = self.shared.wait(st);
+        }
+        st.error.take().map_or(Ok(()), Err)
+    }
+
+    fn take_error(&self) -> Result<(), StoreError> {
+        self.shared.lock().error.take().map_or(Ok(()), Err)
+    }
+
+    fn is_synced(&self) -> bool {
+        let st = self.shared.lock();
+        !st.busy && st.file.is_none()
+    }
+}
+
+impl Drop for SyncBehind {
+    fn drop(&mut self) {
+        self.shared.lock().stop = true;
+        self.shared.changed.notify_all();
+        if let Some(t) = self.thread.take() {
+            // The thread syncs what is pending before it ends.
+            let _ = t.join();
+        }
+    }
+}
+
+/// The syncing thread: waits for an append, gathers more for [`GATHER`] (unless the
+/// store is closing), syncs, and ends once stopped with nothing pending.
+fn sync_loop(shared: &Shared) {
+    loop {
+        let mut st = shared.lock();
+        while st.file.is_none() && !st.stop {
+            st = shared.wait(st);
+        }
+        if st.file.is_none() {
+            return;
+        }
+        if !st.stop {
+            st = shared
+                .changed
+                .wait_timeout_while(st, GATHER, |s| !s.stop && s.file.is_some())
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
+        }
+        let Some((file, path)) = st.file.take() else {
+            // A flush on the interface thread took it meanwhile.
+            continue;
+        };
+        st.busy = true;
+        drop(st);
+        shared.sync(file, &path);
+    }
 }

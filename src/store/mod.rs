@@ -1,9 +1,12 @@
 //! The analyst's decisions, kept in the workspace's `state/` directory apart from the
-//! index: an append-only JSON-lines journal (`journal.jsonl`, fsynced before a change is
-//! acknowledged) compacted now and then into `snapshot.json` (temp file, fsync, rename).
-//! A crash can at worst tear the last journal line, which is reported and set aside.
-//! Several vigil processes may share a workspace: writes happen under a file lock after
-//! catching up with what the others wrote.
+//! index: an append-only JSON-lines journal (`journal.jsonl`) compacted now and then into
+//! `snapshot.json` (temp file, fsync, rename). A change is written to the journal before
+//! it is acknowledged, so it survives the process being killed (kill -9, a crash); with
+//! [`Durability::Immediate`] (the default, the CLI) it is also fsynced first, with
+//! [`Durability::Deferred`] (the interface) within [`SYNC_DELAY`] and on [`Store::flush`]
+//! or drop, so only a power failure in that window can lose it. A crash can at worst tear
+//! the last journal line, which is reported and set aside. Several vigil processes may
+//! share a workspace: writes happen under a file lock after catching up with the others.
 
 pub mod change;
 mod journal;
@@ -13,7 +16,7 @@ pub mod transfer;
 pub use change::{
     Change, classification_key, classification_label, parse_classification, parse_status,
 };
-pub use journal::TornTail;
+pub use journal::{Durability, SYNC_DELAY, TornTail};
 
 use crate::model::triage::AlertTriage;
 use crate::triage::exceptions::Exception;
@@ -77,6 +80,7 @@ pub struct Store {
     journal_len: u64,
     journal_records: usize,
     report: LoadReport,
+    sync: journal::Syncer,
 }
 
 impl Store {
@@ -91,6 +95,7 @@ impl Store {
             journal_len: 0,
             journal_records: 0,
             report: LoadReport::default(),
+            sync: journal::Syncer::default(),
         };
         let lock = store.lock()?;
         store.reload()?;
@@ -99,6 +104,27 @@ impl Store {
         }
         drop(lock);
         Ok(store)
+    }
+
+    /// Chooses when changes reach the disk (see the module doc); pending ones are
+    /// synced first.
+    pub fn set_durability(&mut self, durability: Durability) -> Result<(), StoreError> {
+        if durability != self.sync.durability() {
+            self.sync.flush()?;
+            self.sync = journal::Syncer::new(durability);
+        }
+        Ok(())
+    }
+
+    /// Syncs every change written so far to disk, waiting for it; also reports a
+    /// background sync that failed. Dropping the store does the same, silently.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        self.sync.flush()
+    }
+
+    /// True when every change written so far is on disk (always, when immediate).
+    pub fn is_synced(&self) -> bool {
+        self.sync.is_synced()
     }
 
     pub fn dir(&self) -> &Path {
@@ -239,6 +265,8 @@ impl Store {
                 "the analyst name is empty: set `analyst` in the config or the USER environment variable".into(),
             ));
         }
+        // A deferred sync that failed is reported before anything else is written.
+        self.sync.take_error()?;
         let lock = self.lock()?;
         self.catch_up()?;
         let mut records = Vec::with_capacity(entries.len());
@@ -266,7 +294,7 @@ impl Store {
         if records.is_empty() {
             return Ok(0);
         }
-        self.journal_len = journal::append(&self.journal_path(), &records)?;
+        self.journal_len = journal::append(&self.journal_path(), &records, &self.sync)?;
         let changed = records.len();
         for r in records {
             self.apply_record(r);
@@ -386,5 +414,7 @@ pub fn analyst_from_env() -> Option<String> {
 
 #[cfg(test)]
 mod crash_tests;
+#[cfg(test)]
+mod sync_tests;
 #[cfg(test)]
 mod tests;

@@ -81,12 +81,8 @@ pub fn run(source: Box<dyn TriageSource>, mut opts: UiOptions) -> anyhow::Result
             terminal.draw(|f| crate::ui::render(f, &ctrl.state, &theme))?;
             dirty = false;
         }
-        // Look for background-loaded alerts often while they are on their way.
-        let wait = if ctrl.source.loading().is_some() {
-            15
-        } else {
-            100
-        };
+        // Look for background reads (alerts, a timeline) often while they are on their way.
+        let wait = if ctrl.busy() { 15 } else { 100 };
         if event::poll(Duration::from_millis(wait))? {
             dirty = true;
             match event::read()? {
@@ -134,5 +130,7 @@ pub fn run(source: Box<dyn TriageSource>, mut opts: UiOptions) -> anyhow::Result
         dirty |= ctrl.poll_source();
         ctrl.dispatch(Action::Tick { now_ms: now_ms() });
     }
-    Ok(())
+    ctrl.source
+        .close()
+        .map_err(|e| anyhow::anyhow!("the analyst's last decisions may not be on disk: {e}"))
 }

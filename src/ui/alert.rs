@@ -122,7 +122,7 @@ fn render_timeline(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
         t.events.len()
     );
     if t.loading {
-        title.push_str(" · loading");
+        title.push_str(" · reading…");
     }
     title.push(' ');
     frame.render_widget(

@@ -17,17 +17,14 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(v) = &state.view else { return };
     let Some(tv) = &v.tree else {
-        let msg = v
-            .tree_error
-            .clone()
-            .unwrap_or_else(|| "not loaded yet".to_string());
-        let p = Paragraph::new(Line::from(safe_spans(
-            &format!("No process tree for this alert: {msg}"),
-            st(theme, "muted"),
-            theme,
-        )))
-        .wrap(Wrap { trim: true })
-        .block(pane_block(" Process tree ".into(), theme));
+        let msg = match &v.tree_error {
+            Some(e) => format!("No process tree for this alert: {e}"),
+            None if v.tree_reading => "Reading the process tree…".to_string(),
+            None => "No process tree for this alert: not loaded yet".to_string(),
+        };
+        let p = Paragraph::new(Line::from(safe_spans(&msg, st(theme, "muted"), theme)))
+            .wrap(Wrap { trim: true })
+            .block(pane_block(" Process tree ".into(), theme));
         frame.render_widget(p, area);
         return;
     };
@@ -37,8 +34,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     } else {
         "hidden (s)"
     };
+    let reading = if tv.reading_all {
+        " · reading all ancestors…"
+    } else {
+        ""
+    };
     let title = format!(
-        " Process tree · {} processes · siblings {siblings} ",
+        " Process tree · {} processes · siblings {siblings}{reading} ",
         tv.tree.nodes.len()
     );
     frame.render_widget(pane_block(title, theme), list_rect);
@@ -67,6 +69,33 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Span::styled(row.guide.clone(), st(theme, "tree.guide")),
             Span::styled(fold, st(theme, "tree.guide")),
         ];
+        if let Some(more) = tv.more_ancestors.filter(|m| m.node == row.node) {
+            spans.push(Span::styled(
+                "⋯ older ancestors not read: ",
+                st(theme, "label"),
+            ));
+            spans.extend(safe_spans(n.name.as_deref().unwrap_or("?"), base, theme));
+            let pid = n.pid.map_or_else(|| "?".into(), |p| p.to_string());
+            let hint = if tv.reading_all {
+                "reading them…".to_string()
+            } else {
+                "press A to read them all".to_string()
+            };
+            spans.push(Span::styled(
+                format!(" [{pid}] and above ({} nearest shown) · {hint}", more.read),
+                st(theme, "label"),
+            ));
+            let rect = Rect {
+                y,
+                height: 1,
+                ..list
+            };
+            frame.render_widget(Paragraph::new(Line::from(spans)).style(base), rect);
+            if i == tv.cursor.pos {
+                frame.buffer_mut().set_style(rect, st(theme, "selection"));
+            }
+            continue;
+        }
         spans.extend(safe_spans(n.name.as_deref().unwrap_or("?"), base, theme));
         spans.push(Span::styled(
             format!(" [{}]", n.pid.map_or_else(|| "?".into(), |p| p.to_string())),
