@@ -7,7 +7,7 @@
 
 use super::candidates::CandidateMemo;
 use super::correlation::{self, Candidate};
-use super::eval::{self, EventCtx, Found};
+use super::eval::{self, CtxBuffers, EventCtx, Found};
 use super::fieldmap;
 use super::logsource::DocFacts;
 use super::matcher::scalar_str;
@@ -24,6 +24,7 @@ pub struct SigmaEvaluator<'a> {
     hit_ids: Vec<u32>,
     marks: Vec<u64>,
     to_run: Vec<usize>,
+    ctx_buffers: CtxBuffers,
     buffers: Vec<Vec<Candidate>>,
 }
 
@@ -36,6 +37,7 @@ impl<'a> SigmaEvaluator<'a> {
             hit_ids: Vec::new(),
             marks: Vec::new(),
             to_run: Vec::new(),
+            ctx_buffers: CtxBuffers::default(),
             buffers: vec![Vec::new(); set.correlation_count()],
         }
     }
@@ -56,13 +58,7 @@ fn first_text(found: Option<Found>) -> Option<String> {
 }
 
 impl<'s> SigmaEvaluator<'s> {
-    fn run_rule(
-        &mut self,
-        d: usize,
-        event: &Event,
-        ctx: &EventCtx<'s, '_>,
-        out: &mut Vec<RuleMatch>,
-    ) {
+    fn run_rule(&mut self, d: usize, event: &Event, ctx: &EventCtx<'_>, out: &mut Vec<RuleMatch>) {
         let set = self.set;
         let entry = set.detection(d);
         if !eval::matches(&entry.compiled.detection, ctx)
@@ -110,7 +106,7 @@ impl Evaluator for SigmaEvaluator<'_> {
         let set = self.set;
         let facts = DocFacts::of(&event.doc);
         let source = fieldmap::source_kind(&event.doc, facts.channel, facts.code);
-        let ctx = EventCtx::new(&event.doc, source);
+        let ctx = EventCtx::with_buffers(&event.doc, source, std::mem::take(&mut self.ctx_buffers));
         let mut hits = std::mem::take(&mut self.hits);
         let mut hit_ids = std::mem::take(&mut self.hit_ids);
         let mut marks = std::mem::take(&mut self.marks);
@@ -139,6 +135,7 @@ impl Evaluator for SigmaEvaluator<'_> {
         for &d in &to_run {
             self.run_rule(d, event, &ctx, out);
         }
+        self.ctx_buffers = ctx.into_buffers();
         self.hits = hits;
         self.hit_ids = hit_ids;
         self.marks = marks;

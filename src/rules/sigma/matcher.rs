@@ -27,6 +27,9 @@ pub struct StrSet {
     /// Patterns that were YAML integers: also equal to decimal or `0x` hex field values.
     numbers: Vec<i64>,
     match_anything: bool,
+    /// Only substring needles, none holding a NUL: matching the NUL-joined strings of a
+    /// document at once is the same as matching each string.
+    joinable: bool,
 }
 
 impl StrSet {
@@ -60,6 +63,14 @@ impl StrSet {
                 _ => regex_parts.push(p.to_regex()),
             }
         }
+        set.joinable = !needles.is_empty()
+            && !needles.iter().any(|n| n.contains('\0'))
+            && set.exact.is_empty()
+            && set.prefix.is_empty()
+            && set.suffix.is_empty()
+            && regex_parts.is_empty()
+            && set.numbers.is_empty()
+            && !set.match_anything;
         if !needles.is_empty() {
             let ac = AhoCorasick::builder()
                 .ascii_case_insensitive(!cased)
@@ -123,6 +134,16 @@ impl StrSet {
 }
 
 impl StrSet {
+    /// The substring automaton, when it is all this set tests and its needles hold no
+    /// NUL, so it may run once over NUL-separated strings (see [`joined_strings`]).
+    pub fn joinable_automaton(&self) -> Option<&AhoCorasick> {
+        if self.joinable {
+            self.contains.as_ref()
+        } else {
+            None
+        }
+    }
+
     /// The event codes this set can match when it is only a list of plain decimal
     /// literals (`EventID: 4688` or `[4720, 4732]`); `None` for any other shape.
     pub fn decimal_codes(&self) -> Option<Vec<u32>> {
@@ -148,6 +169,19 @@ impl StrSet {
         codes.sort_unstable();
         codes.dedup();
         Some(codes)
+    }
+}
+
+/// Appends every string under `v` to `out`, each followed by a NUL.
+pub fn joined_strings(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::String(s) => {
+            out.push_str(s);
+            out.push('\0');
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| joined_strings(i, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|i| joined_strings(i, out)),
+        _ => {}
     }
 }
 
@@ -245,5 +279,52 @@ mod tests {
         let mut buf = [0u8; 40];
         let v = serde_json::json!(4720);
         assert_eq!(scalar_str(&v, &mut buf), Some("4720"));
+    }
+}
+
+#[cfg(test)]
+mod joined_tests {
+    use super::*;
+    use serde_json::json;
+
+    /// One scan of the joined strings answers exactly like a scan of each string.
+    #[test]
+    fn joined_scan_equals_per_string_scan() {
+        let docs = [
+            json!({"a": "sekur", "b": "lsa::x"}),
+            json!({"a": ["x", {"b": "PRIVILEGE::DEBUG now"}]}),
+            json!({"a": "priv\u{0}ilege::debug", "n": 7}),
+            json!({"k": "nothing here", "sekurlsa::": 1}),
+            json!({"a": ""}),
+            json!("sekurlsa::logonpasswords"),
+            json!(12),
+        ];
+        let ps: Vec<Pattern> = ["*sekurlsa::*", "*privilege::debug*"]
+            .iter()
+            .map(|p| Pattern::parse(p))
+            .collect();
+        let set = StrSet::new(&ps, false, vec![]).unwrap();
+        let ac = set.joinable_automaton().expect("substring-only set");
+        for doc in &docs {
+            let mut strings = Vec::new();
+            collect(doc, &mut strings);
+            let want = strings.iter().any(|s| set.is_match(s));
+            let mut joined = String::new();
+            joined_strings(doc, &mut joined);
+            assert_eq!(ac.is_match(joined.as_str()), want, "{doc}");
+        }
+        let mixed = StrSet::new(&[Pattern::parse("exact"), ps[0].clone()], false, vec![]).unwrap();
+        assert!(mixed.joinable_automaton().is_none());
+        let nul = StrSet::new(&[Pattern::parse("*a\u{0}b*")], false, vec![]).unwrap();
+        assert!(nul.joinable_automaton().is_none());
+    }
+
+    fn collect<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s),
+            serde_json::Value::Array(items) => items.iter().for_each(|i| collect(i, out)),
+            serde_json::Value::Object(m) => m.values().for_each(|i| collect(i, out)),
+            _ => {}
+        }
     }
 }
