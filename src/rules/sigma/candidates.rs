@@ -7,8 +7,8 @@
 //! directly, and lists the document paths those literals can occur in, so the prefilter
 //! scans those strings only.
 
-use super::compile::LiteralSources;
 use super::fieldmap::SourceKind;
+use super::literals::LiteralSources;
 use super::logsource::DocFacts;
 use super::ruleset::SigmaRuleSet;
 use serde_json::Value;

@@ -15,6 +15,7 @@ mod evaluator;
 pub mod explain;
 mod facts;
 pub mod fieldmap;
+mod literals;
 mod load;
 pub mod logsource;
 mod matcher;
