@@ -92,6 +92,11 @@ impl<'s> CandidateSet<'s> {
         }
     }
 
+    /// How many rules this fact set reaches.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
     /// Whether any rule here waits on the prefilter.
     pub fn needs_scan(&self) -> bool {
         !self.by_pattern.is_empty()

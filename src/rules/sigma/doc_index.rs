@@ -82,11 +82,14 @@ pub struct DocIndex<'d> {
 }
 
 impl<'d> DocIndex<'d> {
-    pub fn new(doc: &'d Value, buffers: IndexBuffers) -> Self {
+    /// An index over `doc`; `eager` skips the plain lookups and indexes on first use
+    /// (for events many rules will read).
+    pub fn new(doc: &'d Value, buffers: IndexBuffers, eager: bool) -> Self {
+        let direct = if eager { DIRECT_LOOKUPS } else { 0 };
         Self {
             doc,
             inner: RefCell::new(Inner {
-                state: State::Direct(0),
+                state: State::Direct(direct),
                 entries: recycle(buffers.entries),
                 slots: buffers.slots,
             }),
@@ -288,7 +291,11 @@ mod tests {
     use serde_json::json;
 
     fn check(doc: &Value, paths: &[String]) {
-        let index = DocIndex::new(doc, IndexBuffers::default());
+        let eager = DocIndex::new(doc, IndexBuffers::default(), true);
+        for p in paths {
+            assert_eq!(eager.get(p), fields::get(doc, p), "{p} in {doc} (eager)");
+        }
+        let index = DocIndex::new(doc, IndexBuffers::default(), false);
         // Twice: the first lookups go direct, the rest through the index.
         for _ in 0..2 {
             for p in paths {
@@ -302,7 +309,7 @@ mod tests {
             // The allocation survives for the next event.
             assert!(buffers.entries.capacity() >= members);
         }
-        let again = DocIndex::new(doc, buffers);
+        let again = DocIndex::new(doc, buffers, false);
         for p in paths.iter().rev() {
             assert_eq!(again.get(p), fields::get(doc, p), "{p} (reused buffers)");
         }

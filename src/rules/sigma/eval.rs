@@ -38,17 +38,23 @@ pub struct CtxBuffers {
 impl<'a> EventCtx<'a> {
     #[cfg(test)]
     pub fn new(doc: &'a Value, source: SourceKind) -> Self {
-        Self::with_buffers(doc, source, CtxBuffers::default())
+        Self::with_buffers(doc, source, CtxBuffers::default(), false)
     }
 
-    /// A context that reuses another event's allocations.
-    pub fn with_buffers(doc: &'a Value, source: SourceKind, buffers: CtxBuffers) -> Self {
+    /// A context that reuses another event's allocations; `eager` indexes the document
+    /// before the first path lookup (see [`DocIndex::new`]).
+    pub fn with_buffers(
+        doc: &'a Value,
+        source: SourceKind,
+        buffers: CtxBuffers,
+        eager: bool,
+    ) -> Self {
         let mut joined = buffers.joined;
         joined.clear();
         Self {
             doc,
             source,
-            paths: DocIndex::new(doc, buffers.index),
+            paths: DocIndex::new(doc, buffers.index, eager),
             computed: Default::default(),
             joined: RefCell::new(joined),
             joined_ready: Cell::new(false),

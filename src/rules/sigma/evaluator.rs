@@ -16,6 +16,11 @@ use crate::model::Event;
 use crate::rules::api::{Evaluator, RuleMatch};
 use std::collections::BTreeMap;
 
+/// Candidate rules (or prefilter scan paths) from which an event's document is indexed
+/// before the first lookup rather than after a few plain ones.
+const EAGER_INDEX_RULES: usize = 8;
+const EAGER_INDEX_PATHS: usize = 6;
+
 pub struct SigmaEvaluator<'a> {
     set: &'a SigmaRuleSet,
     memo: CandidateMemo<'a>,
@@ -106,13 +111,17 @@ impl Evaluator for SigmaEvaluator<'_> {
         let set = self.set;
         let facts = DocFacts::of(&event.doc);
         let source = fieldmap::source_kind(&event.doc, facts.channel, facts.code);
-        let ctx = EventCtx::with_buffers(&event.doc, source, std::mem::take(&mut self.ctx_buffers));
         let mut hits = std::mem::take(&mut self.hits);
         let mut hit_ids = std::mem::take(&mut self.hit_ids);
         let mut marks = std::mem::take(&mut self.marks);
         let mut to_run = std::mem::take(&mut self.to_run);
         hit_ids.clear();
         let candidates = self.memo.get(set, &facts, source);
+        // Many candidates read many paths: index the document at once.
+        let eager = candidates.len() >= EAGER_INDEX_RULES
+            || candidates.scan_paths().len() >= EAGER_INDEX_PATHS;
+        let buffers = std::mem::take(&mut self.ctx_buffers);
+        let ctx = EventCtx::with_buffers(&event.doc, source, buffers, eager);
         if candidates.needs_scan() {
             let prefilter = set.prefilter();
             if candidates.scan_whole() {

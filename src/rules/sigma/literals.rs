@@ -107,8 +107,21 @@ fn search_req(s: &Search) -> Option<Vec<String>> {
     }
 }
 
+/// Most literals kept from one computed field: the long hash lists of driver rules would
+/// triple the shared automaton (and its build peak) for events that are rare.
+const MAX_COMPUTED_LITERALS: usize = 64;
+
 fn field_req(f: &CompiledField) -> Option<Vec<String>> {
     let lits = f.test.required_literals.as_ref()?;
+    let computed = f
+        .field
+        .iter()
+        .flat_map(|field| field.per_source.iter().flatten());
+    if lits.len() > MAX_COMPUTED_LITERALS
+        && computed.clone().any(|p| !matches!(p, DocPath::Path(_)))
+    {
+        return None;
+    }
     let mut out = Vec::with_capacity(lits.len());
     for lit in lits {
         let mut kept: &str = lit;

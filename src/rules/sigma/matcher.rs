@@ -6,7 +6,7 @@
 //! back to a single combined regex. Nothing here allocates per event.
 
 use super::values::{Part, Pattern};
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 use std::io::Write;
 
@@ -72,8 +72,11 @@ impl StrSet {
             && set.numbers.is_empty()
             && !set.match_anything;
         if !needles.is_empty() {
+            // A contiguous NFA: the default picks a DFA for short lists, which across
+            // thousands of rules costs tens of MiB for little speed on short field values.
             let ac = AhoCorasick::builder()
                 .ascii_case_insensitive(!cased)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(&needles)
                 .map_err(|e| MatcherError(format!("cannot build substring matcher: {e}")))?;
             set.contains = Some(ac);
