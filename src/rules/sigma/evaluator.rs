@@ -9,6 +9,7 @@ use super::candidates::CandidateMemo;
 use super::correlation::{self, Candidate};
 use super::eval::{self, CtxBuffers, EventCtx, Found};
 use super::fieldmap;
+use super::literals::ScanStep;
 use super::logsource::DocFacts;
 use super::matcher::scalar_str;
 use super::ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
@@ -16,7 +17,7 @@ use crate::model::Event;
 use crate::rules::api::{Evaluator, RuleMatch};
 use std::collections::BTreeMap;
 
-/// Candidate rules (or prefilter scan paths) from which an event's document is indexed
+/// Candidate rules (or prefilter scan fields) from which an event's document is indexed
 /// before the first lookup rather than after a few plain ones.
 const EAGER_INDEX_RULES: usize = 8;
 const EAGER_INDEX_PATHS: usize = 6;
@@ -44,6 +45,28 @@ impl<'a> SigmaEvaluator<'a> {
             to_run: Vec::new(),
             ctx_buffers: CtxBuffers::default(),
             buffers: vec![Vec::new(); set.correlation_count()],
+        }
+    }
+}
+
+/// Scans what the evaluator reads for one field: the first stored path present (as
+/// [`eval::lookup`] picks it) and the sources of computed values before it.
+fn scan_field(steps: &[ScanStep], ctx: &EventCtx<'_>, mut scan: impl FnMut(&serde_json::Value)) {
+    for step in steps {
+        match step {
+            ScanStep::Path(p) => {
+                if let Some(v) = ctx.paths.get(p) {
+                    scan(v);
+                    return;
+                }
+            }
+            ScanStep::Computed(sources) => {
+                for p in sources {
+                    if let Some(v) = ctx.paths.get(p) {
+                        scan(v);
+                    }
+                }
+            }
         }
     }
 }
@@ -119,7 +142,7 @@ impl Evaluator for SigmaEvaluator<'_> {
         let candidates = self.memo.get(set, &facts, source);
         // Many candidates read many paths: index the document at once.
         let eager = candidates.len() >= EAGER_INDEX_RULES
-            || candidates.scan_paths().len() >= EAGER_INDEX_PATHS;
+            || candidates.scan_fields().len() >= EAGER_INDEX_PATHS;
         let buffers = std::mem::take(&mut self.ctx_buffers);
         let ctx = EventCtx::with_buffers(&event.doc, source, buffers, eager);
         if candidates.needs_scan() {
@@ -127,10 +150,8 @@ impl Evaluator for SigmaEvaluator<'_> {
             if candidates.scan_whole() {
                 prefilter.scan(ctx.doc, &mut hits, &mut hit_ids);
             } else {
-                for path in candidates.scan_paths() {
-                    if let Some(v) = ctx.paths.get(path) {
-                        prefilter.scan(v, &mut hits, &mut hit_ids);
-                    }
+                for steps in candidates.scan_fields() {
+                    scan_field(steps, &ctx, |v| prefilter.scan(v, &mut hits, &mut hit_ids));
                 }
             }
         }

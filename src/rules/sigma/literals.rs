@@ -8,11 +8,20 @@ use super::compile::{CompiledDetection, CompiledField, Search};
 use super::condition::Cond;
 use super::fieldmap::{DocPath, SOURCE_KINDS};
 
+/// One place a field's value is read from, in the order the evaluator tries them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanStep {
+    /// A stored path: when present, it is the field's value and later steps are unused.
+    Path(String),
+    /// A computed value: every stored path it is built from (later steps still count).
+    Computed(Vec<&'static str>),
+}
+
 /// Where the literals of [`required_literals`] can occur in a document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiteralSources {
-    /// Per source kind, the paths of every field that supplies literals.
-    pub paths: [Vec<String>; SOURCE_KINDS],
+    /// Per source kind, each literal-supplying field's steps (deduplicated).
+    pub fields: [Vec<Vec<ScanStep>>; SOURCE_KINDS],
     /// A keyword search supplies literals: they can be in any string of the event.
     pub whole: bool,
 }
@@ -37,12 +46,9 @@ fn search_sources(s: &Search, out: &mut LiteralSources) {
                     continue;
                 };
                 for (kind, paths) in field.per_source.iter().enumerate() {
-                    for p in paths {
-                        for source in source_paths(p) {
-                            if !out.paths[kind].iter().any(|have| have == source) {
-                                out.paths[kind].push(source.to_string());
-                            }
-                        }
+                    let steps: Vec<ScanStep> = paths.iter().map(scan_step).collect();
+                    if !out.fields[kind].contains(&steps) {
+                        out.fields[kind].push(steps);
                     }
                 }
             }
@@ -50,10 +56,17 @@ fn search_sources(s: &Search, out: &mut LiteralSources) {
     }
 }
 
-/// The stored paths a field value is read or computed from.
-fn source_paths(p: &DocPath) -> Vec<&str> {
+fn scan_step(p: &DocPath) -> ScanStep {
     match p {
-        DocPath::Path(p) => vec![p.as_str()],
+        DocPath::Path(p) => ScanStep::Path(p.clone()),
+        computed => ScanStep::Computed(source_paths(computed)),
+    }
+}
+
+/// The stored paths a computed field value is built from.
+fn source_paths(p: &DocPath) -> Vec<&'static str> {
+    match p {
+        DocPath::Path(_) => vec![],
         DocPath::EcsUser => vec!["user.domain", "user.name"],
         DocPath::SubjectUser => vec![
             "winlog.event_data.SubjectDomainName",
