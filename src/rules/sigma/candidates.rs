@@ -7,8 +7,8 @@
 //! directly, and lists the document paths those literals can occur in, so the prefilter
 //! scans those strings only.
 
-use super::compile::LiteralSources;
 use super::fieldmap::SourceKind;
+use super::literals::{LiteralSources, ScanStep};
 use super::logsource::DocFacts;
 use super::ruleset::SigmaRuleSet;
 use serde_json::Value;
@@ -34,8 +34,8 @@ pub struct CandidateSet<'s> {
     always: Vec<u64>,
     /// Prefilter pattern id -> positions in `rules` of the rules it can satisfy.
     by_pattern: HashMap<u32, Vec<u32>>,
-    /// Where the prefilter must look: these paths' strings, or the whole document.
-    scan_paths: Vec<&'s str>,
+    /// Where the prefilter must look: these fields' values, or the whole document.
+    scan_fields: Vec<&'s [ScanStep]>,
     scan_whole: bool,
 }
 
@@ -44,7 +44,7 @@ impl<'s> CandidateSet<'s> {
         self.rules.clear();
         self.always.clear();
         self.by_pattern.clear();
-        self.scan_paths.clear();
+        self.scan_fields.clear();
         self.scan_whole = false;
     }
 
@@ -84,12 +84,17 @@ impl<'s> CandidateSet<'s> {
             if req.scan.whole {
                 self.scan_whole = true;
             }
-            for p in &req.scan.paths[source as usize] {
-                if !self.scan_paths.contains(&p.as_str()) {
-                    self.scan_paths.push(p.as_str());
+            for steps in &req.scan.fields[source as usize] {
+                if !self.scan_fields.contains(&steps.as_slice()) {
+                    self.scan_fields.push(steps.as_slice());
                 }
             }
         }
+    }
+
+    /// How many rules this fact set reaches.
+    pub fn len(&self) -> usize {
+        self.rules.len()
     }
 
     /// Whether any rule here waits on the prefilter.
@@ -102,9 +107,9 @@ impl<'s> CandidateSet<'s> {
         self.scan_whole
     }
 
-    /// The paths whose strings hold every literal these rules can be waiting on.
-    pub fn scan_paths(&self) -> &[&'s str] {
-        &self.scan_paths
+    /// The fields whose values hold every literal these rules can be waiting on.
+    pub fn scan_fields(&self) -> &[&'s [ScanStep]] {
+        &self.scan_fields
     }
 
     /// Pushes into `out`, in evaluation order, the rules to evaluate given the prefilter's

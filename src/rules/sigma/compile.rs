@@ -1,11 +1,10 @@
 //! A rule's `detection` block compiled into search identifiers and a condition tree.
 //!
-//! Field names are mapped to document paths here, once, and each rule computes the
-//! literals one of which must appear in an event for it to match: the shared prefilter
-//! uses them to skip rules without evaluating them.
+//! Field names are mapped to document paths here, once; [`super::literals`] then works
+//! out the literals one of which must appear in an event for the rule to match.
 
 use super::condition::{self, Cond};
-use super::fieldmap::{self, DocPath, FieldRef, SOURCE_KINDS};
+use super::fieldmap::{self, FieldRef};
 use super::meta::Located;
 use super::modifiers::{self, FieldTest, Placeholders, ValueTest};
 use super::yaml::{Scalar, YNode, YValue};
@@ -212,104 +211,4 @@ fn compile_entry(key: &str, v: &YNode, ph: &Placeholders) -> Result<CompiledFiel
         refs,
         test,
     })
-}
-
-/// Where the literals of [`required_literals`] can occur in a document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LiteralSources {
-    /// Per source kind, the paths of every field that supplies literals.
-    pub paths: [Vec<String>; SOURCE_KINDS],
-    /// A keyword search supplies literals: they can be in any string of the event.
-    pub whole: bool,
-}
-
-/// The fields that can supply a detection's required literals: each literal a matching
-/// event must contain lies in the value of one of them (a superset is enough).
-pub fn literal_sources(det: &CompiledDetection) -> LiteralSources {
-    let mut out = LiteralSources::default();
-    for s in &det.searches {
-        search_sources(s, &mut out);
-    }
-    out
-}
-
-fn search_sources(s: &Search, out: &mut LiteralSources) {
-    match s {
-        Search::Or(items) => items.iter().for_each(|i| search_sources(i, out)),
-        Search::And(fields) => {
-            for f in fields.iter().filter(|f| field_req(f).is_some()) {
-                let Some(field) = &f.field else {
-                    out.whole = true;
-                    continue;
-                };
-                for (kind, paths) in field.per_source.iter().enumerate() {
-                    for p in paths {
-                        if let DocPath::Path(p) = p
-                            && !out.paths[kind].contains(p)
-                        {
-                            out.paths[kind].push(p.clone());
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Literals one of which must occur somewhere in a matching event (`None`: no guarantee).
-pub fn required_literals(det: &CompiledDetection) -> Option<Vec<String>> {
-    cond_req(&det.cond, det)
-}
-
-fn pick_best(options: Vec<Vec<String>>) -> Option<Vec<String>> {
-    options.into_iter().max_by_key(|l| {
-        (
-            l.iter().map(String::len).min().unwrap_or(0),
-            std::cmp::Reverse(l.len()),
-        )
-    })
-}
-
-fn cond_req(c: &Cond, det: &CompiledDetection) -> Option<Vec<String>> {
-    match c {
-        Cond::Ident(i) => det.searches.get(*i).and_then(search_req),
-        Cond::Not(_) => None,
-        Cond::And(items) => pick_best(items.iter().filter_map(|i| cond_req(i, det)).collect()),
-        Cond::Or(items) => union(items.iter().map(|i| cond_req(i, det))),
-    }
-}
-
-fn union(items: impl Iterator<Item = Option<Vec<String>>>) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    for i in items {
-        out.extend(i?);
-    }
-    if out.is_empty() { None } else { Some(out) }
-}
-
-fn search_req(s: &Search) -> Option<Vec<String>> {
-    match s {
-        Search::Or(items) => union(items.iter().map(search_req)),
-        Search::And(fields) => pick_best(fields.iter().filter_map(field_req).collect()),
-    }
-}
-
-fn field_req(f: &CompiledField) -> Option<Vec<String>> {
-    let lits = f.test.required_literals.as_ref()?;
-    if let Some(field) = &f.field {
-        // Computed values (joined user names, rebuilt hashes, translated labels) are not
-        // in the document as such, so their literals guarantee nothing.
-        let computed = field
-            .per_source
-            .iter()
-            .flatten()
-            .any(|p| !matches!(p, DocPath::Path(_)));
-        if computed {
-            return None;
-        }
-    }
-    if lits.is_empty() || lits.iter().any(|l| !l.is_ascii() || l.len() < 3) {
-        return None;
-    }
-    Some(lits.iter().map(|l| l.to_ascii_lowercase()).collect())
 }

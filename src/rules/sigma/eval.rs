@@ -7,32 +7,74 @@
 
 use super::compile::{CompiledDetection, CompiledField, Search};
 use super::condition::Cond;
+use super::doc_index::{DocIndex, IndexBuffers};
 use super::fieldmap::{DocPath, FieldRef, SourceKind};
-use super::matcher::{parse_number, scalar_str};
+use super::matcher::{joined_strings, parse_number, scalar_str};
 use super::modifiers::{CmpOp, RefKind, ValueTest};
-use super::path_cache::PathCache;
 use crate::model::fields;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell, RefCell};
 
 /// The document being evaluated, its source kind, its memoized field lookups and its
 /// computed values (each built at most once per event, however many rules read it).
-pub struct EventCtx<'p, 'a> {
+pub struct EventCtx<'a> {
     pub doc: &'a Value,
     pub source: SourceKind,
-    pub paths: PathCache<'p, 'a>,
+    pub paths: DocIndex<'a>,
     computed: [OnceCell<Option<String>>; 3],
+    /// Every string of the document, NUL-separated, built on first use by a keyword test.
+    joined: RefCell<String>,
+    joined_ready: Cell<bool>,
 }
 
-impl<'p, 'a> EventCtx<'p, 'a> {
+/// Allocations an [`EventCtx`] hands to the next event.
+#[derive(Default)]
+pub struct CtxBuffers {
+    index: IndexBuffers,
+    joined: String,
+}
+
+impl<'a> EventCtx<'a> {
+    #[cfg(test)]
     pub fn new(doc: &'a Value, source: SourceKind) -> Self {
+        Self::with_buffers(doc, source, CtxBuffers::default(), false)
+    }
+
+    /// A context that reuses another event's allocations; `eager` indexes the document
+    /// before the first path lookup (see [`DocIndex::new`]).
+    pub fn with_buffers(
+        doc: &'a Value,
+        source: SourceKind,
+        buffers: CtxBuffers,
+        eager: bool,
+    ) -> Self {
+        let mut joined = buffers.joined;
+        joined.clear();
         Self {
             doc,
             source,
-            paths: PathCache::new(doc),
+            paths: DocIndex::new(doc, buffers.index, eager),
             computed: Default::default(),
+            joined: RefCell::new(joined),
+            joined_ready: Cell::new(false),
         }
+    }
+
+    /// Hands the allocations back for the next event.
+    pub fn into_buffers(self) -> CtxBuffers {
+        CtxBuffers {
+            index: self.paths.into_buffers(),
+            joined: self.joined.into_inner(),
+        }
+    }
+
+    fn joined_strings(&self) -> std::cell::Ref<'_, String> {
+        if !self.joined_ready.get() {
+            joined_strings(self.doc, &mut self.joined.borrow_mut());
+            self.joined_ready.set(true);
+        }
+        self.joined.borrow()
     }
 
     fn computed(&self, slot: usize, build: fn(&Value) -> Option<String>) -> Option<&str> {
@@ -49,11 +91,11 @@ pub enum Found<'a> {
     Computed(&'a str),
 }
 
-pub fn matches<'p>(det: &'p CompiledDetection, ctx: &EventCtx<'p, '_>) -> bool {
+pub fn matches(det: &CompiledDetection, ctx: &EventCtx<'_>) -> bool {
     eval_cond(&det.cond, det, ctx)
 }
 
-fn eval_cond<'p>(c: &'p Cond, det: &'p CompiledDetection, ctx: &EventCtx<'p, '_>) -> bool {
+fn eval_cond(c: &Cond, det: &CompiledDetection, ctx: &EventCtx<'_>) -> bool {
     match c {
         Cond::Ident(i) => det.searches.get(*i).is_some_and(|s| eval_search(s, ctx)),
         Cond::Not(inner) => !eval_cond(inner, det, ctx),
@@ -62,7 +104,7 @@ fn eval_cond<'p>(c: &'p Cond, det: &'p CompiledDetection, ctx: &EventCtx<'p, '_>
     }
 }
 
-fn eval_search<'p>(s: &'p Search, ctx: &EventCtx<'p, '_>) -> bool {
+fn eval_search(s: &Search, ctx: &EventCtx<'_>) -> bool {
     match s {
         Search::And(fields) => fields.iter().all(|f| eval_field(f, ctx)),
         Search::Or(items) => items.iter().any(|i| eval_search(i, ctx)),
@@ -70,7 +112,7 @@ fn eval_search<'p>(s: &'p Search, ctx: &EventCtx<'p, '_>) -> bool {
 }
 
 /// Resolves a mapped field: the first candidate path present in the document.
-pub fn lookup<'p, 'c>(field: &'p FieldRef, ctx: &'c EventCtx<'p, '_>) -> Option<Found<'c>> {
+pub fn lookup<'c>(field: &FieldRef, ctx: &'c EventCtx<'_>) -> Option<Found<'c>> {
     for p in &field.per_source[ctx.source as usize] {
         let found = match p {
             DocPath::Path(path) => ctx.paths.get(path).map(Found::Json),
@@ -168,7 +210,7 @@ fn is_null(found: &Option<Found>) -> bool {
     }
 }
 
-fn eval_field<'p>(cf: &'p CompiledField, ctx: &EventCtx<'p, '_>) -> bool {
+fn eval_field(cf: &CompiledField, ctx: &EventCtx<'_>) -> bool {
     let Some(field) = &cf.field else {
         return eval_keywords(cf, ctx);
     };
@@ -196,12 +238,7 @@ fn eval_field<'p>(cf: &'p CompiledField, ctx: &EventCtx<'p, '_>) -> bool {
     }
 }
 
-fn test_value<'p>(
-    t: &ValueTest,
-    found: &Found,
-    other: Option<&'p FieldRef>,
-    ctx: &EventCtx<'p, '_>,
-) -> bool {
+fn test_value(t: &ValueTest, found: &Found, other: Option<&FieldRef>, ctx: &EventCtx<'_>) -> bool {
     match t {
         ValueTest::Str(set) => any_scalar(found, &mut |_, s| set.is_match(s)),
         ValueTest::Regex(re) => any_scalar(found, &mut |_, s| re.is_match(s)),
@@ -249,8 +286,13 @@ fn compare_ref(value: &str, reference: &str, kind: RefKind, cased: bool) -> bool
 }
 
 /// Keyword search over every string (and number) of the document.
-fn eval_keywords<'p>(cf: &'p CompiledField, ctx: &EventCtx<'p, '_>) -> bool {
+fn eval_keywords(cf: &CompiledField, ctx: &EventCtx<'_>) -> bool {
     let mut pass = cf.test.tests.iter().map(|t| {
+        if let ValueTest::Str(set) = t
+            && let Some(ac) = set.joinable_automaton()
+        {
+            return ac.is_match(ctx.joined_strings().as_str());
+        }
         any_deep(ctx.doc, &mut |v, _| {
             test_value(t, &Found::Json(v), None, ctx)
         })

@@ -7,14 +7,20 @@
 
 use super::candidates::CandidateMemo;
 use super::correlation::{self, Candidate};
-use super::eval::{self, EventCtx, Found};
+use super::eval::{self, CtxBuffers, EventCtx, Found};
 use super::fieldmap;
+use super::literals::ScanStep;
 use super::logsource::DocFacts;
 use super::matcher::scalar_str;
 use super::ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
 use crate::model::Event;
 use crate::rules::api::{Evaluator, RuleMatch};
 use std::collections::BTreeMap;
+
+/// Candidate rules (or prefilter scan fields) from which an event's document is indexed
+/// before the first lookup rather than after a few plain ones.
+const EAGER_INDEX_RULES: usize = 8;
+const EAGER_INDEX_PATHS: usize = 6;
 
 pub struct SigmaEvaluator<'a> {
     set: &'a SigmaRuleSet,
@@ -24,6 +30,7 @@ pub struct SigmaEvaluator<'a> {
     hit_ids: Vec<u32>,
     marks: Vec<u64>,
     to_run: Vec<usize>,
+    ctx_buffers: CtxBuffers,
     buffers: Vec<Vec<Candidate>>,
 }
 
@@ -36,7 +43,30 @@ impl<'a> SigmaEvaluator<'a> {
             hit_ids: Vec::new(),
             marks: Vec::new(),
             to_run: Vec::new(),
+            ctx_buffers: CtxBuffers::default(),
             buffers: vec![Vec::new(); set.correlation_count()],
+        }
+    }
+}
+
+/// Scans what the evaluator reads for one field: the first stored path present (as
+/// [`eval::lookup`] picks it) and the sources of computed values before it.
+fn scan_field(steps: &[ScanStep], ctx: &EventCtx<'_>, mut scan: impl FnMut(&serde_json::Value)) {
+    for step in steps {
+        match step {
+            ScanStep::Path(p) => {
+                if let Some(v) = ctx.paths.get(p) {
+                    scan(v);
+                    return;
+                }
+            }
+            ScanStep::Computed(sources) => {
+                for p in sources {
+                    if let Some(v) = ctx.paths.get(p) {
+                        scan(v);
+                    }
+                }
+            }
         }
     }
 }
@@ -56,13 +86,7 @@ fn first_text(found: Option<Found>) -> Option<String> {
 }
 
 impl<'s> SigmaEvaluator<'s> {
-    fn run_rule(
-        &mut self,
-        d: usize,
-        event: &Event,
-        ctx: &EventCtx<'s, '_>,
-        out: &mut Vec<RuleMatch>,
-    ) {
+    fn run_rule(&mut self, d: usize, event: &Event, ctx: &EventCtx<'_>, out: &mut Vec<RuleMatch>) {
         let set = self.set;
         let entry = set.detection(d);
         if !eval::matches(&entry.compiled.detection, ctx)
@@ -110,22 +134,24 @@ impl Evaluator for SigmaEvaluator<'_> {
         let set = self.set;
         let facts = DocFacts::of(&event.doc);
         let source = fieldmap::source_kind(&event.doc, facts.channel, facts.code);
-        let ctx = EventCtx::new(&event.doc, source);
         let mut hits = std::mem::take(&mut self.hits);
         let mut hit_ids = std::mem::take(&mut self.hit_ids);
         let mut marks = std::mem::take(&mut self.marks);
         let mut to_run = std::mem::take(&mut self.to_run);
         hit_ids.clear();
         let candidates = self.memo.get(set, &facts, source);
+        // Many candidates read many paths: index the document at once.
+        let eager = candidates.len() >= EAGER_INDEX_RULES
+            || candidates.scan_fields().len() >= EAGER_INDEX_PATHS;
+        let buffers = std::mem::take(&mut self.ctx_buffers);
+        let ctx = EventCtx::with_buffers(&event.doc, source, buffers, eager);
         if candidates.needs_scan() {
             let prefilter = set.prefilter();
             if candidates.scan_whole() {
                 prefilter.scan(ctx.doc, &mut hits, &mut hit_ids);
             } else {
-                for path in candidates.scan_paths() {
-                    if let Some(v) = ctx.paths.get(path) {
-                        prefilter.scan(v, &mut hits, &mut hit_ids);
-                    }
+                for steps in candidates.scan_fields() {
+                    scan_field(steps, &ctx, |v| prefilter.scan(v, &mut hits, &mut hit_ids));
                 }
             }
         }
@@ -139,6 +165,7 @@ impl Evaluator for SigmaEvaluator<'_> {
         for &d in &to_run {
             self.run_rule(d, event, &ctx, out);
         }
+        self.ctx_buffers = ctx.into_buffers();
         self.hits = hits;
         self.hit_ids = hit_ids;
         self.marks = marks;

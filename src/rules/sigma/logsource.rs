@@ -5,6 +5,7 @@
 //! products. The guards double as dispatch keys, which is what lets thousands of rules
 //! run without each looking at every event.
 
+pub use super::facts::DocFacts;
 use serde_json::Value;
 
 pub const SYSMON: &str = "Microsoft-Windows-Sysmon/Operational";
@@ -283,66 +284,6 @@ pub fn guard_for(ls: &LogSource) -> Result<Guard, String> {
         }
     }
     Ok(Guard { clauses })
-}
-
-/// What the dispatcher extracts from a document once per event.
-pub struct DocFacts<'a> {
-    pub channel: Option<&'a str>,
-    pub code: Option<u32>,
-    /// The code exactly as a rule's `EventID` test reads it (`event.code`, or
-    /// `winlog.event_id` when absent); `None` when it is not a plain number.
-    pub event_id: Option<u32>,
-    pub os: Option<&'a str>,
-    /// `event.category`, `event.type` and `event.module` as stored (string or array),
-    /// looked up once so guards on thousands of rules do not repeat the lookups.
-    pub category: Option<&'a Value>,
-    pub event_type: Option<&'a Value>,
-    pub module: Option<&'a Value>,
-    pub dataset: Option<&'a str>,
-    pub doc: &'a Value,
-}
-
-impl<'a> DocFacts<'a> {
-    pub fn of(doc: &'a Value) -> Self {
-        let channel = crate::model::fields::first_str(doc, "winlog.channel");
-        let get = |path: &str| crate::model::fields::get(doc, path);
-        let plain_code = |v: &Value| match v {
-            Value::String(s) => s.trim().parse().ok(),
-            Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-            _ => None,
-        };
-        let numeric_id = |v: &Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
-        // `code` falls back to a numeric `winlog.event_id` whenever `event.code` gives no
-        // number; `event_id` reads `winlog.event_id` only when `event.code` is absent.
-        let (code, event_id) = match get("event.code") {
-            Some(v) => {
-                let c = plain_code(v);
-                let code = c.or_else(|| get("winlog.event_id").and_then(numeric_id));
-                (code, c)
-            }
-            None => {
-                let w = get("winlog.event_id");
-                (w.and_then(numeric_id), w.and_then(plain_code))
-            }
-        };
-        let os = crate::model::fields::first_str(doc, "host.os.type");
-        let dataset = match get("event.dataset") {
-            Some(Value::String(s)) => Some(s.as_str()),
-            Some(Value::Array(items)) => items.iter().find_map(Value::as_str),
-            _ => None,
-        };
-        Self {
-            channel,
-            code,
-            event_id,
-            os,
-            category: get("event.category"),
-            event_type: get("event.type"),
-            module: get("event.module"),
-            dataset,
-            doc,
-        }
-    }
 }
 
 /// Whether a stored value (a string, or an array holding strings) equals `want`,

@@ -138,6 +138,8 @@ pub fn compile_field(
         .map(parse_modifier)
         .collect::<Result<Vec<_>, _>>()?;
     let has = |m: Modifier| mods.contains(&m);
+    // A keyword search (no field) runs over every string of an event.
+    let keywords = field.is_empty();
     let all = has(Modifier::All);
     let negate = has(Modifier::Neq);
     let cased = has(Modifier::Cased);
@@ -289,8 +291,8 @@ pub fn compile_field(
         }
         literal_sets.push(lits);
         if all {
-            let set =
-                StrSet::new(&patterns, cased, number.into_iter().collect()).map_err(|e| e.0)?;
+            let set = StrSet::build(&patterns, cased, number.into_iter().collect(), keywords)
+                .map_err(|e| e.0)?;
             test.tests.push(ValueTest::Str(set));
         } else {
             combined.extend(patterns);
@@ -298,7 +300,7 @@ pub fn compile_field(
         }
     }
     if !combined.is_empty() || (!numbers.is_empty()) {
-        let set = StrSet::new(&combined, cased, numbers).map_err(|e| e.0)?;
+        let set = StrSet::build(&combined, cased, numbers, keywords).map_err(|e| e.0)?;
         test.tests.push(ValueTest::Str(set));
     }
     if !negate {

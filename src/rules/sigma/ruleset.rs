@@ -6,11 +6,12 @@
 
 use super::candidates::Required;
 use super::codes;
-use super::compile::{self, CompiledDetection};
+use super::compile::CompiledDetection;
 use super::correlation::CorrelationSpec;
 use super::dispatch::{Dispatch, Prefilter};
 use super::evaluator::SigmaEvaluator;
 use super::fieldmap::{self, FieldRef};
+use super::literals;
 use super::load::{DetectionRule, LoadResult, LoadedFilter, LoadedRule, RuleBody};
 use super::logsource::{Guard, LogSource};
 use crate::model::RuleMeta;
@@ -248,10 +249,10 @@ impl SigmaRuleSet {
         // Literals a keyword search supplies can be anywhere in an event: prefiltering
         // them needs an overlapping scan of every string, which costs more than evaluating
         // the few keyword rules outright, so those rules wait on no literal.
-        let sources: Vec<compile::LiteralSources> = self
+        let sources: Vec<literals::LiteralSources> = self
             .detections
             .iter()
-            .map(|d| compile::literal_sources(&d.compiled.detection))
+            .map(|d| literals::literal_sources(&d.compiled.detection))
             .collect();
         let lists: Vec<Option<Vec<String>>> = self
             .detections
@@ -261,7 +262,7 @@ impl SigmaRuleSet {
                 if src.whole {
                     None
                 } else {
-                    compile::required_literals(&d.compiled.detection)
+                    literals::required_literals(&d.compiled.detection)
                 }
             })
             .collect();
