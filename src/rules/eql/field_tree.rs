@@ -1,20 +1,26 @@
 //! Every field path a rule set reads, as a tree of dotted segments, and its lazy
-//! resolution on one event: the first lookup under an object scans that object's keys
-//! once and settles every child the rules read, so `process.name`, `process.args` and
-//! `process.parent.name` cost one scan of `process` together instead of one path walk
-//! each. Objects with dotted keys (`{"process.name": ..}`) fall back to the exact
-//! lookup of `resolve`, so the result is always that of `model::fields::get`.
+//! resolution on one event: each node (`process`, `process.parent`, ...) is looked up
+//! once per event and its descendants start from its value, so `process.name`,
+//! `process.args` and `process.parent.name` find `process` once instead of walking from
+//! the root each. Where dotted keys (`{"process.parent": ..}`) make plain descent
+//! inexact, the node falls back to the exact lookup of `resolve`, so the result is
+//! always that of `model::fields::get`.
 
 use super::resolve;
 use serde_json::Value;
 
 /// The node of the document itself.
 const ROOT: usize = 0;
+/// From this many children on, a node's object is scanned once for all of them; below,
+/// each child costs a scan of its own (cheaper when rules read only a few fields).
+const WIDE: usize = 4;
 
 #[derive(Debug, Clone)]
 struct Node {
     /// The full dotted path (empty for the root).
     path: Box<str>,
+    /// The last segment of `path`.
+    segment: Box<str>,
     parent: usize,
     /// (segment, node), sorted by segment length then bytes for binary search.
     children: Vec<(Box<str>, usize)>,
@@ -31,6 +37,7 @@ impl Default for FieldTree {
         FieldTree {
             nodes: vec![Node {
                 path: "".into(),
+                segment: "".into(),
                 parent: ROOT,
                 children: Vec::new(),
             }],
@@ -58,6 +65,7 @@ impl FieldTree {
                     let id = self.nodes.len();
                     self.nodes.push(Node {
                         path: path.get(..end).unwrap_or(path).into(),
+                        segment: segment.into(),
                         parent: node,
                         children: Vec::new(),
                     });
@@ -83,11 +91,10 @@ pub struct NodeMemo<'e> {
     value: Option<&'e Value>,
     /// `value` is settled.
     known: bool,
-    /// The children of this node are settled.
-    opened: bool,
-    /// Resolved by the exact path lookup: some object on the way has dotted keys, so
-    /// descendants cannot be found by plain key descent.
-    fallback: bool,
+    /// Every descendant is found by plain key descent from `value`: no object on the way
+    /// has a dotted key that could be a head of a longer path (`process.parent` beside
+    /// `process`). When false, descendants use the exact path lookup.
+    descends: bool,
 }
 
 /// The value of `node` in `doc` (`None` when missing), settling memo entries on the way.
@@ -106,66 +113,126 @@ pub fn value<'e>(
         Some(_) => {}
         None => return None,
     }
-    let parent = tree.nodes.get(node).map_or(ROOT, |n| n.parent);
-    open(tree, doc, memo, parent);
-    memo.get(node).and_then(|m| m.value)
-}
-
-/// Settles every child of `node` with one scan of its object.
-fn open<'e>(tree: &FieldTree, doc: &'e Value, memo: &mut [NodeMemo<'e>], node: usize) {
-    if memo.get(node).is_none_or(|m| m.opened) {
-        return;
+    let n = tree.nodes.get(node)?;
+    let parent = value(tree, doc, memo, n.parent);
+    let parent_descends = n.parent == ROOT || memo.get(n.parent).is_some_and(|m| m.descends);
+    if parent_descends
+        && let Some(p) = tree.nodes.get(n.parent)
+        && p.children.len() >= WIDE
+    {
+        open(tree, p, parent, memo);
+        return memo.get(node).and_then(|m| m.value);
     }
-    let (own, inherited) = if node == ROOT {
-        (Some(doc), false)
+    let settled = if parent_descends {
+        let (found, dotted) = match parent {
+            Some(Value::Object(map)) => child(map, n.segment.as_bytes()),
+            _ => (None, false),
+        };
+        NodeMemo {
+            value: found,
+            known: true,
+            descends: !dotted,
+        }
     } else {
-        let v = value(tree, doc, memo, node);
-        (v, memo.get(node).is_some_and(|m| m.fallback))
+        NodeMemo {
+            value: resolve::get(doc, &n.path),
+            known: true,
+            descends: false,
+        }
     };
     if let Some(m) = memo.get_mut(node) {
-        m.opened = true;
+        *m = settled;
     }
-    let Some(n) = tree.nodes.get(node) else {
-        return;
-    };
-    for &(_, c) in &n.children {
+    settled.value
+}
+
+/// Settles every child of a wide node in one scan of its object (`parent` is the
+/// node's value, reached by plain descent).
+fn open<'e>(tree: &FieldTree, node: &Node, parent: Option<&'e Value>, memo: &mut [NodeMemo<'e>]) {
+    for &(_, c) in &node.children {
         if let Some(m) = memo.get_mut(c) {
             *m = NodeMemo {
+                value: None,
                 known: true,
-                ..NodeMemo::default()
+                descends: true,
             };
         }
     }
-    let mut exact = inherited;
-    if !exact && let Some(Value::Object(map)) = own {
-        for (k, v) in map {
-            if k.as_bytes().contains(&b'.') {
-                exact = true;
-                break;
-            }
-            if let Ok(at) = n.children.binary_search_by(|(s, _)| order(s, k))
-                && let Some(&(_, c)) = n.children.get(at)
-                && let Some(m) = memo.get_mut(c)
-            {
-                m.value = Some(v);
-            }
+    let Some(Value::Object(map)) = parent else {
+        return;
+    };
+    let mut dotted = false;
+    for (k, v) in map {
+        if has_dot(k.as_bytes()) {
+            dotted = true;
+            continue;
+        }
+        if let Ok(at) = node.children.binary_search_by(|(s, _)| order(s, k))
+            && let Some(&(_, c)) = node.children.get(at)
+            && let Some(m) = memo.get_mut(c)
+        {
+            m.value = Some(v);
         }
     }
-    // Anything else than an object (or a missing value) has no children: the exact
-    // lookup gives `None` there too.
-    if exact {
-        for &(_, c) in &n.children {
-            let path = tree.nodes.get(c).map_or("", |x| &x.path);
+    if dotted {
+        // Rare: settle each child by its own scan, which tells whether a dotted key
+        // is a head of paths through it.
+        for &(_, c) in &node.children {
+            let Some(seg) = tree.nodes.get(c).map(|x| x.segment.as_bytes()) else {
+                continue;
+            };
+            let (found, dotted) = child(map, seg);
             if let Some(m) = memo.get_mut(c) {
                 *m = NodeMemo {
-                    value: resolve::get(doc, path),
+                    value: found,
                     known: true,
-                    opened: false,
-                    fallback: true,
+                    descends: !dotted,
                 };
             }
         }
     }
+}
+
+/// Whether a key contains a dot, eight bytes at a time.
+fn has_dot(b: &[u8]) -> bool {
+    const DOTS: u64 = u64::from_ne_bytes([b'.'; 8]);
+    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_ne_bytes(w) ^ DOTS;
+        if x.wrapping_sub(LOW) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().contains(&b'.')
+}
+
+/// The value under key `segment` (which has no dot) in one scan of `map`, and whether
+/// some other key starts with `segment.`: such a key is a longer head of any path
+/// through this child, so plain descent below it would not be exact.
+fn child<'e>(map: &'e serde_json::Map<String, Value>, segment: &[u8]) -> (Option<&'e Value>, bool) {
+    let mut found = None;
+    let mut dotted = false;
+    let first = segment.first().copied();
+    for (k, v) in map {
+        let kb = k.as_bytes();
+        // Most keys differ in their first byte: reject them before comparing slices.
+        if first.is_some() && kb.first().copied() != first {
+            continue;
+        }
+        let Some(rest) = kb.strip_prefix(segment) else {
+            continue;
+        };
+        match rest.first() {
+            None => found = Some(v),
+            Some(b'.') => dotted = true,
+            Some(_) => {}
+        }
+    }
+    (found, dotted)
 }
 
 #[cfg(test)]
@@ -173,6 +240,22 @@ mod tests {
     use super::*;
     use crate::model::fields;
     use serde_json::json;
+
+    #[test]
+    fn dots_are_found_in_any_position() {
+        for (key, want) in [
+            ("", false),
+            (".", true),
+            ("process", false),
+            ("process.name", true),
+            ("abcdefgh.", true),
+            ("abcdefghijklmnop", false),
+            ("abcdefghijklmno.", true),
+            ("é.", true),
+        ] {
+            assert_eq!(has_dot(key.as_bytes()), want, "{key}");
+        }
+    }
 
     #[test]
     fn tree_lookups_agree_with_the_model_lookup() {
@@ -187,6 +270,10 @@ mod tests {
             json!({"a": {"b": {"c": {"d": 4}}}, "a.b.c": {"d": 5}}),
             json!({"a": {"b.c": {"d": 6}}}),
             json!("not an object"),
+            json!({"process": {"pid": 1, "name": "n", "pe": {}, "x.y": 2}}),
+            json!({"process": {"pid": 1, "name.first": "n", "name": "m"}}),
+            json!({"process": {"pid": 1, "parent": {"name": "p"}, "parent.name": "q"}}),
+            json!({"process.pid": 3, "process": {"pid": 1}}),
         ];
         let paths = [
             "process.name",
@@ -204,7 +291,19 @@ mod tests {
             "a.b.c",
         ];
         let mut tree = FieldTree::default();
-        let nodes: Vec<usize> = paths.iter().map(|p| tree.insert(p)).collect();
+        let mut nodes: Vec<usize> = paths.iter().map(|p| tree.insert(p)).collect();
+        // Wide nodes (scanned once for all children) and narrow ones both occur.
+        for p in [
+            "process.pid",
+            "process.pe",
+            "process.executable",
+            "a.b.x",
+            "a.b.y",
+        ] {
+            tree.insert(p);
+        }
+        nodes.push(tree.insert("process.pid"));
+        let paths: Vec<&str> = paths.iter().copied().chain(["process.pid"]).collect();
         assert_eq!(
             tree.insert("process.name"),
             nodes[0],

@@ -14,6 +14,7 @@ mod error;
 mod evaluator;
 mod field_tree;
 mod functions;
+mod glob;
 mod lex_string;
 mod lexer;
 mod literal_hash;
