@@ -5,9 +5,9 @@
 //! grows with the number of distinct candidate events, never with their size.
 
 use super::doc_view::DocView;
+use super::literal_hash::SeededMap;
 use super::query::KeyField;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -29,9 +29,9 @@ pub struct Hit {
 pub struct Interned {
     ids: Vec<Arc<str>>,
     first_ts: Vec<i64>,
-    by_id: HashMap<Arc<str>, u32>,
+    by_id: SeededMap<Arc<str>, u32>,
     keys: Vec<Arc<str>>,
-    by_key: HashMap<Arc<str>, u32>,
+    by_key: SeededMap<Arc<str>, u32>,
 }
 
 impl Interned {

@@ -24,6 +24,69 @@ struct Node {
     parent: usize,
     /// (segment, node), sorted by segment length then bytes for binary search.
     children: Vec<(Box<str>, usize)>,
+    /// For wide nodes: open-addressing table of `children` positions + 1 (0 = empty),
+    /// hashed by key length and end bytes, so a key is matched with one or two probes.
+    table: Vec<u32>,
+    /// Bit `b` set when some child's segment starts with byte `b`: other keys can be
+    /// neither a child nor a dotted head of a path through a child.
+    first_bytes: [u64; 4],
+}
+
+/// The probe start of a key in a child table of `mask + 1` entries.
+fn slot_of(key: &[u8], mask: usize) -> usize {
+    let first = usize::from(key.first().copied().unwrap_or(0));
+    let last = usize::from(key.last().copied().unwrap_or(0));
+    (key.len().wrapping_mul(0x9e37) ^ first.wrapping_mul(31) ^ last.wrapping_mul(0x2f1)) & mask
+}
+
+impl Node {
+    fn wide(&self) -> bool {
+        !self.table.is_empty()
+    }
+
+    /// Rebuilds the lookup table after a child is added; nodes with few children, or
+    /// with an empty segment among them (its dotted heads start with `.`), stay narrow.
+    fn rebuild_table(&mut self) {
+        self.table.clear();
+        self.first_bytes = [0; 4];
+        if self.children.len() < WIDE || self.children.iter().any(|(s, _)| s.is_empty()) {
+            return;
+        }
+        let size = (self.children.len() * 4).next_power_of_two();
+        self.table = vec![0; size];
+        for (pos, (seg, _)) in self.children.iter().enumerate() {
+            let b = seg.as_bytes();
+            if let Some(&f) = b.first() {
+                self.first_bytes[usize::from(f >> 6)] |= 1 << (f & 63);
+            }
+            let mut at = slot_of(b, size - 1);
+            while self.table.get(at).is_some_and(|&e| e != 0) {
+                at = (at + 1) & (size - 1);
+            }
+            if let Some(e) = self.table.get_mut(at) {
+                *e = u32::try_from(pos + 1).unwrap_or(0);
+            }
+        }
+    }
+
+    /// The child whose segment is `key`, if any (wide nodes only).
+    fn child_named(&self, key: &[u8]) -> Option<usize> {
+        let mask = self.table.len().checked_sub(1)?;
+        let mut at = slot_of(key, mask);
+        loop {
+            let e = *self.table.get(at)?;
+            let (seg, node) = self.children.get((e as usize).checked_sub(1)?)?;
+            if seg.len() == key.len() && seg.as_bytes() == key {
+                return Some(*node);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn may_head(&self, key: &[u8]) -> bool {
+        key.first()
+            .is_some_and(|&f| self.first_bytes[usize::from(f >> 6)] & (1 << (f & 63)) != 0)
+    }
 }
 
 /// The paths of a rule set, numbered once when the set is built.
@@ -40,6 +103,8 @@ impl Default for FieldTree {
                 segment: "".into(),
                 parent: ROOT,
                 children: Vec::new(),
+                table: Vec::new(),
+                first_bytes: [0; 4],
             }],
         }
     }
@@ -68,9 +133,12 @@ impl FieldTree {
                         segment: segment.into(),
                         parent: node,
                         children: Vec::new(),
+                        table: Vec::new(),
+                        first_bytes: [0; 4],
                     });
                     if let Some(p) = self.nodes.get_mut(node) {
                         p.children.insert(at, (segment.into(), id));
+                        p.rebuild_table();
                     }
                     id
                 }
@@ -118,7 +186,7 @@ pub fn value<'e>(
     let parent_descends = n.parent == ROOT || memo.get(n.parent).is_some_and(|m| m.descends);
     if parent_descends
         && let Some(p) = tree.nodes.get(n.parent)
-        && p.children.len() >= WIDE
+        && p.wide()
     {
         open(tree, p, parent, memo);
         return memo.get(node).and_then(|m| m.value);
@@ -163,12 +231,15 @@ fn open<'e>(tree: &FieldTree, node: &Node, parent: Option<&'e Value>, memo: &mut
     };
     let mut dotted = false;
     for (k, v) in map {
-        if has_dot(k.as_bytes()) {
+        let kb = k.as_bytes();
+        if !node.may_head(kb) {
+            continue;
+        }
+        if has_dot(kb) {
             dotted = true;
             continue;
         }
-        if let Ok(at) = node.children.binary_search_by(|(s, _)| order(s, k))
-            && let Some(&(_, c)) = node.children.get(at)
+        if let Some(c) = node.child_named(kb)
             && let Some(m) = memo.get_mut(c)
         {
             m.value = Some(v);

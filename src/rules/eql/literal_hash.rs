@@ -1,10 +1,11 @@
 //! A fast hasher for the dispatch tables, whose keys are rule literals fixed when the
 //! rule set is built: events only look them up, never insert, so a crafted event can
 //! cost at most one probe sequence and SipHash's flooding resistance buys nothing there,
-//! while it was the largest single cost of looking values up.
+//! while it was the largest single cost of looking values up. Maps that events insert
+//! into use the same hashing from a random per-map state ([`SeededMap`]).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -54,10 +55,32 @@ impl Hasher for LiteralHasher {
 /// A map keyed by rule literals.
 pub type LiteralMap<K, V> = HashMap<K, V, BuildHasherDefault<LiteralHasher>>;
 
+/// The same hashing started from a random state drawn once per map, for the maps that
+/// events insert into (interned event ids and join keys): collisions then cannot be
+/// precomputed from the input alone, and hashing stays much cheaper than SipHash.
+#[derive(Debug, Clone, Copy)]
+pub struct SeededState(u64);
+
+impl Default for SeededState {
+    fn default() -> Self {
+        SeededState(std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64))
+    }
+}
+
+impl BuildHasher for SeededState {
+    type Hasher = LiteralHasher;
+
+    fn build_hasher(&self) -> LiteralHasher {
+        LiteralHasher(self.0)
+    }
+}
+
+/// A map keyed by event-supplied text.
+pub type SeededMap<K, V> = HashMap<K, V, SeededState>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::BuildHasher;
 
     #[test]
     fn equal_keys_hash_alike_and_lookups_work() {
@@ -73,5 +96,14 @@ mod tests {
             assert_eq!(m.get(format!("value-{i}").as_str()), Some(&i));
         }
         assert_eq!(m.get("value-1000"), None);
+        let mut seeded: SeededMap<String, usize> = SeededMap::default();
+        seeded.insert("k".into(), 1);
+        assert_eq!(seeded.get("k"), Some(&1));
+        let (a, b) = (SeededState::default(), SeededState::default());
+        assert_ne!(
+            a.hash_one("k"),
+            b.hash_one("k"),
+            "each map draws its own state"
+        );
     }
 }

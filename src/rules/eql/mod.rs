@@ -9,6 +9,7 @@ mod ast;
 mod candidate;
 mod compile_cond;
 mod cond;
+mod conjunct_order;
 mod doc_view;
 mod error;
 mod evaluator;

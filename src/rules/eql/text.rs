@@ -201,6 +201,15 @@ impl Wildcard {
         }
     }
 
+    /// A rough relative cost of matching one value (see `conjunct_order`).
+    pub fn cost(&self) -> u32 {
+        match &self.shape {
+            Shape::Exact(_) | Shape::Prefix(_) | Shape::Suffix(_) => 1,
+            Shape::Contains(_) => 3,
+            Shape::General(p) => 4 + u32::try_from(p.len() / 8).unwrap_or(16),
+        }
+    }
+
     pub fn matches(&self, value: &str) -> bool {
         let ci = self.insensitive;
         match &self.shape {
