@@ -6,6 +6,7 @@
 //! inexact, the node falls back to the exact lookup of `resolve`, so the result is
 //! always that of `model::fields::get`.
 
+use super::key_print::KeyPrint;
 use super::resolve;
 use serde_json::Value;
 
@@ -24,19 +25,14 @@ struct Node {
     parent: usize,
     /// (segment, node), sorted by segment length then bytes for binary search.
     children: Vec<(Box<str>, usize)>,
+    /// The prints of the children's segments, in the order of `children`.
+    prints: Vec<KeyPrint>,
     /// For wide nodes: open-addressing table of `children` positions + 1 (0 = empty),
-    /// hashed by key length and end bytes, so a key is matched with one or two probes.
+    /// hashed by key print, so a key is matched with one or two probes.
     table: Vec<u32>,
     /// Bit `b` set when some child's segment starts with byte `b`: other keys can be
     /// neither a child nor a dotted head of a path through a child.
     first_bytes: [u64; 4],
-}
-
-/// The probe start of a key in a child table of `mask + 1` entries.
-fn slot_of(key: &[u8], mask: usize) -> usize {
-    let first = usize::from(key.first().copied().unwrap_or(0));
-    let last = usize::from(key.last().copied().unwrap_or(0));
-    (key.len().wrapping_mul(0x9e37) ^ first.wrapping_mul(31) ^ last.wrapping_mul(0x2f1)) & mask
 }
 
 impl Node {
@@ -54,12 +50,17 @@ impl Node {
         }
         let size = (self.children.len() * 4).next_power_of_two();
         self.table = vec![0; size];
+        self.prints = self
+            .children
+            .iter()
+            .map(|(s, _)| KeyPrint::of(s.as_bytes()))
+            .collect();
         for (pos, (seg, _)) in self.children.iter().enumerate() {
             let b = seg.as_bytes();
             if let Some(&f) = b.first() {
                 self.first_bytes[usize::from(f >> 6)] |= 1 << (f & 63);
             }
-            let mut at = slot_of(b, size - 1);
+            let mut at = KeyPrint::of(b).slot(size - 1);
             while self.table.get(at).is_some_and(|&e| e != 0) {
                 at = (at + 1) & (size - 1);
             }
@@ -69,14 +70,18 @@ impl Node {
         }
     }
 
-    /// The child whose segment is `key`, if any (wide nodes only).
-    fn child_named(&self, key: &[u8]) -> Option<usize> {
+    /// The child whose segment is `key` (printed as `print`), if any (wide nodes only).
+    fn child_named(&self, key: &[u8], print: &KeyPrint) -> Option<usize> {
         let mask = self.table.len().checked_sub(1)?;
-        let mut at = slot_of(key, mask);
+        let mut at = print.slot(mask);
         loop {
-            let e = *self.table.get(at)?;
-            let (seg, node) = self.children.get((e as usize).checked_sub(1)?)?;
-            if seg.len() == key.len() && seg.as_bytes() == key {
+            let pos = (*self.table.get(at)? as usize).checked_sub(1)?;
+            let (seg, node) = self.children.get(pos)?;
+            if self
+                .prints
+                .get(pos)
+                .is_some_and(|p| p.same_key(print, seg.as_bytes(), key))
+            {
                 return Some(*node);
             }
             at = (at + 1) & mask;
@@ -103,6 +108,7 @@ impl Default for FieldTree {
                 segment: "".into(),
                 parent: ROOT,
                 children: Vec::new(),
+                prints: Vec::new(),
                 table: Vec::new(),
                 first_bytes: [0; 4],
             }],
@@ -133,6 +139,7 @@ impl FieldTree {
                         segment: segment.into(),
                         parent: node,
                         children: Vec::new(),
+                        prints: Vec::new(),
                         table: Vec::new(),
                         first_bytes: [0; 4],
                     });
@@ -232,17 +239,18 @@ fn open<'e>(tree: &FieldTree, node: &Node, parent: Option<&'e Value>, memo: &mut
     let mut dotted = false;
     for (k, v) in map {
         let kb = k.as_bytes();
+        // A key that is neither a child nor starts like one cannot matter; a child's
+        // segment has no dot, so only the other keys are checked for dotted heads.
         if !node.may_head(kb) {
             continue;
         }
-        if has_dot(kb) {
+        let print = KeyPrint::of(kb);
+        if let Some(c) = node.child_named(kb, &print) {
+            if let Some(m) = memo.get_mut(c) {
+                m.value = Some(v);
+            }
+        } else if print.has_dot(kb) {
             dotted = true;
-            continue;
-        }
-        if let Some(c) = node.child_named(kb)
-            && let Some(m) = memo.get_mut(c)
-        {
-            m.value = Some(v);
         }
     }
     if dotted {
@@ -262,23 +270,6 @@ fn open<'e>(tree: &FieldTree, node: &Node, parent: Option<&'e Value>, memo: &mut
             }
         }
     }
-}
-
-/// Whether a key contains a dot, eight bytes at a time.
-fn has_dot(b: &[u8]) -> bool {
-    const DOTS: u64 = u64::from_ne_bytes([b'.'; 8]);
-    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let x = u64::from_ne_bytes(w) ^ DOTS;
-        if x.wrapping_sub(LOW) & !x & HIGH != 0 {
-            return true;
-        }
-    }
-    chunks.remainder().contains(&b'.')
 }
 
 /// The value under key `segment` (which has no dot) in one scan of `map`, and whether
@@ -311,22 +302,6 @@ mod tests {
     use super::*;
     use crate::model::fields;
     use serde_json::json;
-
-    #[test]
-    fn dots_are_found_in_any_position() {
-        for (key, want) in [
-            ("", false),
-            (".", true),
-            ("process", false),
-            ("process.name", true),
-            ("abcdefgh.", true),
-            ("abcdefghijklmnop", false),
-            ("abcdefghijklmno.", true),
-            ("é.", true),
-        ] {
-            assert_eq!(has_dot(key.as_bytes()), want, "{key}");
-        }
-    }
 
     #[test]
     fn tree_lookups_agree_with_the_model_lookup() {

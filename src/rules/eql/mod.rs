@@ -16,6 +16,7 @@ mod evaluator;
 mod field_tree;
 mod functions;
 mod glob;
+mod key_print;
 mod lex_string;
 mod lexer;
 mod literal_hash;
