@@ -171,8 +171,12 @@ impl<'a> EqlEvaluator<'a> {
             Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
             _ => return,
         }
-        self.visit_units(fi.exact.get(buf.as_str()), event, doc, out);
-        if fi.prefix.is_empty() && fi.suffix.is_empty() && fi.contains.is_none() {
+        if fi.bits.may_equal(buf) {
+            self.visit_units(fi.exact.get(buf.as_str()), event, doc, out);
+        }
+        let starts = !fi.prefix.is_empty() && fi.bits.may_start(buf);
+        let ends = !fi.suffix.is_empty() && fi.bits.may_end(buf);
+        if !starts && !ends && fi.contains.is_none() {
             return;
         }
         let chars = if buf.is_ascii() {
@@ -180,11 +184,11 @@ impl<'a> EqlEvaluator<'a> {
         } else {
             buf.chars().count()
         };
-        for (&len, map) in fi.prefix.range(..=chars) {
+        for (&len, map) in fi.prefix.range(..=chars).filter(|_| starts) {
             let end = char_offset(buf, len);
             self.visit_units(buf.get(..end).and_then(|k| map.get(k)), event, doc, out);
         }
-        for (&len, map) in fi.suffix.range(..=chars) {
+        for (&len, map) in fi.suffix.range(..=chars).filter(|_| ends) {
             let start = char_offset(buf, chars - len);
             self.visit_units(buf.get(start..).and_then(|k| map.get(k)), event, doc, out);
         }

@@ -48,6 +48,64 @@ pub(crate) struct FieldIndex {
     inner: LiteralMap<String, Vec<u32>>,
     /// The automaton over the inner literals and, by pattern id, their units.
     pub contains: Option<(AhoCorasick, Vec<Vec<u32>>)>,
+    /// Quick rejections before hashing (see `NeedleBits`).
+    pub bits: NeedleBits,
+}
+
+/// What a folded value must look like for some needle of a field to fit it: byte
+/// lengths of the whole values (63 stands for 63 and more), first bytes of the prefixes
+/// and last bytes of the suffixes. Most values of a field fail these tests, and each
+/// costs a bit test instead of hashing the value.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct NeedleBits {
+    exact_lens: u64,
+    prefix_first: [u64; 4],
+    suffix_last: [u64; 4],
+}
+
+fn set_bit(bits: &mut [u64; 4], b: u8) {
+    bits[usize::from(b >> 6)] |= 1 << (b & 63);
+}
+
+fn has_bit(bits: &[u64; 4], b: Option<&u8>) -> bool {
+    b.is_some_and(|&b| bits[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
+}
+
+impl NeedleBits {
+    fn of(fi: &FieldIndex) -> NeedleBits {
+        let mut bits = NeedleBits::default();
+        for k in fi.exact.keys() {
+            bits.exact_lens |= 1 << k.len().min(63);
+        }
+        for k in fi.prefix.values().flat_map(|m| m.keys()) {
+            match k.as_bytes().first() {
+                Some(&b) => set_bit(&mut bits.prefix_first, b),
+                None => bits.prefix_first = [u64::MAX; 4],
+            }
+        }
+        for k in fi.suffix.values().flat_map(|m| m.keys()) {
+            match k.as_bytes().last() {
+                Some(&b) => set_bit(&mut bits.suffix_last, b),
+                None => bits.suffix_last = [u64::MAX; 4],
+            }
+        }
+        bits
+    }
+
+    /// Whether a folded value could equal some whole-value needle.
+    pub fn may_equal(&self, folded: &str) -> bool {
+        self.exact_lens & (1 << folded.len().min(63)) != 0
+    }
+
+    /// Whether a folded value could start with some prefix needle (`true` for an empty
+    /// value only when an empty prefix exists).
+    pub fn may_start(&self, folded: &str) -> bool {
+        self.prefix_first == [u64::MAX; 4] || has_bit(&self.prefix_first, folded.as_bytes().first())
+    }
+
+    pub fn may_end(&self, folded: &str) -> bool {
+        self.suffix_last == [u64::MAX; 4] || has_bit(&self.suffix_last, folded.as_bytes().last())
+    }
 }
 
 fn add_unit(map: &mut LiteralMap<String, Vec<u32>>, key: String, unit: u32) {
@@ -74,6 +132,7 @@ impl Bucket {
                         suffix: BTreeMap::new(),
                         inner: LiteralMap::default(),
                         contains: None,
+                        bits: NeedleBits::default(),
                     });
                     self.index.len() - 1
                 }
@@ -103,6 +162,7 @@ impl Bucket {
     /// costs speed, never a match.
     fn seal(&mut self) {
         for fi in &mut self.index {
+            fi.bits = NeedleBits::of(fi);
             if fi.inner.is_empty() {
                 continue;
             }

@@ -43,6 +43,9 @@ const QUERIES: &[&str] = &[
     r#"sequence by user.name [process where process.name : "net.exe"] [any where event.code == "4720"]"#,
     r#"sequence by host.name, ?process.parent.name [process where process.name : "cmd.exe"] [process where process.name : "net.exe"]"#,
     r#"sequence by process.args [process where true] [process where process.name : "cmd.exe"]"#,
+    // Non-ASCII needles and values: byte lengths and end bytes of folded text.
+    r#"process where process.name : ("NET1.EXE", "étÉ.exe") or process.executable : "*\\DROP.EXE""#,
+    r#"process where process.name : "ÉTÉ*" or process.command_line : "*now""#,
 ];
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
@@ -58,6 +61,7 @@ fn random_event(rng: &mut ChaCha8Rng, i: usize) -> Event {
         "powershell.exe",
         "rundll32.dll",
         "logoff.exe",
+        "ÉTÉ.exe",
     ];
     let lines = [
         "net user bob /add",
