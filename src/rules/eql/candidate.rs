@@ -153,7 +153,9 @@ pub fn write_key(keys: &[KeyField], doc: &mut DocView<'_, '_>, out: &mut String)
         };
         if present {
             let len = out.len() - start;
-            let _ = write!(out, ":{len};");
+            out.push(':');
+            push_decimal(out, len);
+            out.push(';');
         } else if k.optional {
             out.truncate(start);
             out.push_str("-;");
@@ -162,6 +164,24 @@ pub fn write_key(keys: &[KeyField], doc: &mut DocView<'_, '_>, out: &mut String)
         }
     }
     true
+}
+
+/// Appends `n` in decimal without the formatting machinery (once per key part).
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// The text `scalar_text` gives a scalar, appended; false for anything else.
@@ -274,5 +294,10 @@ mod tests {
         assert_eq!(names.key(&flats[0]), a);
         assert_ne!(names.key(&flats[1]), a);
         assert_eq!(names.key_parts(a), vec![Some("x:1;")]);
+        for n in [0usize, 7, 10, 99, 1234567, usize::MAX] {
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
     }
 }
