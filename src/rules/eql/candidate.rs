@@ -5,14 +5,11 @@
 //! grows with the number of distinct candidate events, never with their size.
 
 use super::doc_view::DocView;
-use super::query::{KeyField, Stage};
-use crate::model::fields::scalar_text;
+use super::literal_hash::SeededMap;
+use super::query::KeyField;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
-
-/// A join key: one entry per key field; `None` is a null value allowed by `?field`.
-pub type Key = Box<[Option<Box<str>>]>;
 
 /// One event matching one item of a stateful rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,14 +23,15 @@ pub struct Hit {
 }
 
 /// Event ids and join keys of the candidates, each stored once (the table and the
-/// lookup map share one allocation per text).
+/// lookup map share one allocation per text). A join key is stored in its flat form
+/// (see [`write_key`]), so a key met again is found without allocating.
 #[derive(Debug, Default)]
 pub struct Interned {
     ids: Vec<Arc<str>>,
     first_ts: Vec<i64>,
-    by_id: HashMap<Arc<str>, u32>,
-    keys: Vec<Arc<[Option<Box<str>>]>>,
-    by_key: HashMap<Arc<[Option<Box<str>>]>, u32>,
+    by_id: SeededMap<Arc<str>, u32>,
+    keys: Vec<Arc<str>>,
+    by_key: SeededMap<Arc<str>, u32>,
 }
 
 impl Interned {
@@ -52,12 +50,13 @@ impl Interned {
         Some(n)
     }
 
-    pub fn key(&mut self, key: Key) -> u32 {
-        if let Some(&n) = self.by_key.get(&*key) {
+    /// The number of a join key given in its flat form.
+    pub fn key(&mut self, flat: &str) -> u32 {
+        if let Some(&n) = self.by_key.get(flat) {
             return n;
         }
         let n = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
-        let shared: Arc<[Option<Box<str>>]> = Arc::from(key);
+        let shared: Arc<str> = Arc::from(flat);
         self.keys.push(Arc::clone(&shared));
         self.by_key.insert(shared, n);
         n
@@ -67,8 +66,11 @@ impl Interned {
         self.ids.get(event as usize).map_or("", |s| s)
     }
 
-    pub fn key_parts(&self, key: u32) -> &[Option<Box<str>>] {
-        self.keys.get(key as usize).map_or(&[], |k| k)
+    /// The parts of a join key, in key order; `None` is a null allowed by `?field`.
+    pub fn key_parts(&self, key: u32) -> Vec<Option<&str>> {
+        self.keys
+            .get(key as usize)
+            .map_or(Vec::new(), |k| key_parts(k))
     }
 }
 
@@ -121,25 +123,181 @@ pub fn group<'h>(hits: &'h mut [Hit], names: &Interned) -> Vec<Candidate<'h>> {
     out
 }
 
-/// The join key of the event for `stage`, or `None` when a required key is missing.
-pub fn extract_key(stage: &Stage, doc: &mut DocView<'_, '_>) -> Option<Key> {
-    stage.keys.iter().map(|k| key_part(k, doc)).collect()
+/// Writes the join key of the event for `keys` into `out` in flat form: each part is
+/// its text, `:`, the text's byte length and `;`, or `-;` for a null allowed by
+/// `?field`. Read from the end, the form is unambiguous whatever the texts contain.
+/// Returns false (and leaves `out` unspecified) when a required key is missing.
+pub fn write_key(keys: &[KeyField], doc: &mut DocView<'_, '_>, out: &mut String) -> bool {
+    out.clear();
+    for k in keys {
+        let start = out.len();
+        let present = match doc.get(&k.field) {
+            None | Some(Value::Null) => false,
+            Some(Value::Array(items)) => {
+                // An array key joins as the composite of its values.
+                let mut any = false;
+                for item in items {
+                    let before = out.len();
+                    if any {
+                        out.push('\u{1f}');
+                    }
+                    if write_scalar(item, out) {
+                        any = true;
+                    } else {
+                        out.truncate(before);
+                    }
+                }
+                any
+            }
+            Some(v) => write_scalar(v, out),
+        };
+        if present {
+            let len = out.len() - start;
+            out.push(':');
+            push_decimal(out, len);
+            out.push(';');
+        } else if k.optional {
+            out.truncate(start);
+            out.push_str("-;");
+        } else {
+            return false;
+        }
+    }
+    true
 }
 
-/// `Some(part)` when usable: a value, or null for an optional key.
-fn key_part(k: &KeyField, doc: &mut DocView<'_, '_>) -> Option<Option<Box<str>>> {
-    let text = match doc.get(&k.field) {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(items)) => {
-            // An array key joins as the composite of its values.
-            let parts: Vec<String> = items.iter().filter_map(scalar_text).collect();
-            (!parts.is_empty()).then(|| parts.join("\u{1f}"))
+/// Appends `n` in decimal without the formatting machinery (once per key part).
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
         }
-        Some(v) => scalar_text(v),
-    };
-    match text {
-        Some(t) => Some(Some(t.into_boxed_str())),
-        None if k.optional => Some(None),
-        None => None,
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// The text `scalar_text` gives a scalar, appended; false for anything else.
+fn write_scalar(v: &Value, out: &mut String) -> bool {
+    match v {
+        Value::String(s) => out.push_str(s),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        _ => return false,
+    }
+    true
+}
+
+/// Splits a flat key (see [`write_key`]) into its parts.
+fn key_parts(flat: &str) -> Vec<Option<&str>> {
+    let mut parts = Vec::new();
+    let mut rest = flat;
+    while let Some(body) = rest.strip_suffix(';') {
+        if let Some(before) = body.strip_suffix('-') {
+            parts.push(None);
+            rest = before;
+            continue;
+        }
+        let Some(colon) = body.rfind(':') else {
+            break;
+        };
+        let len: usize = body
+            .get(colon + 1..)
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0);
+        let Some(start) = colon.checked_sub(len) else {
+            break;
+        };
+        parts.push(body.get(start..colon));
+        rest = body.get(..start).unwrap_or("");
+    }
+    parts.reverse();
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fields::scalar_text;
+    use crate::rules::eql::cond::FieldPath;
+    use serde_json::json;
+
+    #[test]
+    fn flat_keys_round_trip_and_never_collide() {
+        let doc = json!({
+            "a": "x:1;", "b": null, "c": 7, "d": ["p", 2, null, true], "e": "-;", "f": [],
+            "g": "", "h": {"o": 1}, "i": 2.5
+        });
+        let key = |names: &[(&str, bool)]| -> Vec<KeyField> {
+            names
+                .iter()
+                .map(|(p, optional)| KeyField {
+                    field: FieldPath::new(p, None),
+                    optional: *optional,
+                })
+                .collect()
+        };
+        type Parts = Option<Vec<Option<String>>>;
+        let cases: &[(&[(&str, bool)], Parts)] = &[
+            (&[("a", false)], Some(vec![Some("x:1;".into())])),
+            (
+                &[("a", false), ("b", true)],
+                Some(vec![Some("x:1;".into()), None]),
+            ),
+            (&[("b", false)], None),
+            (
+                &[("missing", true), ("c", false)],
+                Some(vec![None, Some("7".into())]),
+            ),
+            (
+                &[("d", false)],
+                Some(vec![Some("p\u{1f}2\u{1f}true".into())]),
+            ),
+            (
+                &[("e", false), ("g", false)],
+                Some(vec![Some("-;".into()), Some("".into())]),
+            ),
+            (&[("f", false)], None),
+            (&[("f", true)], Some(vec![None])),
+            (&[("h", false)], None),
+            (&[("i", false)], Some(vec![scalar_text(&json!(2.5))])),
+        ];
+        let mut flats = Vec::new();
+        for (fields, want) in cases {
+            let keys = key(fields);
+            let mut view = DocView::plain(&doc);
+            let mut out = String::new();
+            let ok = write_key(&keys, &mut view, &mut out);
+            assert_eq!(ok, want.is_some(), "{fields:?}");
+            if let Some(want) = want {
+                let got: Vec<Option<String>> = key_parts(&out)
+                    .into_iter()
+                    .map(|p| p.map(str::to_string))
+                    .collect();
+                assert_eq!(&got, want, "{fields:?} -> {out:?}");
+                flats.push(out);
+            }
+        }
+        let distinct: std::collections::HashSet<&String> = flats.iter().collect();
+        assert_eq!(distinct.len(), flats.len(), "{flats:?}");
+        let mut names = Interned::default();
+        let a = names.key(&flats[0]);
+        assert_eq!(names.key(&flats[0]), a);
+        assert_ne!(names.key(&flats[1]), a);
+        assert_eq!(names.key_parts(a), vec![Some("x:1;")]);
+        for n in [0usize, 7, 10, 99, 1234567, usize::MAX] {
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
     }
 }

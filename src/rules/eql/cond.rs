@@ -57,7 +57,11 @@ impl FieldPath {
 
     /// The stored value (possibly an array), or `None` when missing.
     pub fn resolve<'a>(&self, doc: &'a Value) -> Option<&'a Value> {
-        let v = super::resolve::get(doc, &self.path)?;
+        self.pick(super::resolve::get(doc, &self.path)?)
+    }
+
+    /// The element this reference selects from the value stored at its path.
+    pub fn pick<'a>(&self, v: &'a Value) -> Option<&'a Value> {
         match (self.index, v) {
             (None, v) => Some(v),
             (Some(i), Value::Array(items)) => items.get(i),
@@ -117,7 +121,7 @@ pub enum Cond {
 impl Cond {
     /// Three-valued evaluation on a bare document (no memo).
     pub fn eval(&self, doc: &Value) -> Option<bool> {
-        self.eval_in(&mut DocView::new(doc, &mut []))
+        self.eval_in(&mut DocView::plain(doc))
     }
 
     /// Three-valued evaluation, reading fields through the event's memo.

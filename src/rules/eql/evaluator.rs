@@ -6,7 +6,7 @@
 //! bounded by the number of distinct candidate events (for piped event queries, by the
 //! pipes' window), not by the stream.
 
-use super::candidate::{Hit, Interned, extract_key};
+use super::candidate::{Hit, Interned, write_key};
 use super::doc_view::{DocView, Slot, recycle};
 use super::pipes::{Window, apply_pipes};
 use super::query::Kind;
@@ -53,6 +53,10 @@ pub struct EqlEvaluator<'a> {
     memo: Vec<Slot<'static>>,
     /// The current event's interned number, once asked for (`Some(None)`: a duplicate).
     current: Option<Option<u32>>,
+    /// Per join-key field list: (generation, the current event's interned key or `None`
+    /// when a required key is missing), valid when the generation is the current one.
+    key_memo: Vec<(u32, Option<u32>)>,
+    key_buf: String,
 }
 
 impl<'a> EqlEvaluator<'a> {
@@ -76,6 +80,8 @@ impl<'a> EqlEvaluator<'a> {
             names: Interned::default(),
             memo: Vec::new(),
             current: None,
+            key_memo: vec![(0, None); set.key_lists],
+            key_buf: String::new(),
         }
     }
 
@@ -91,6 +97,7 @@ impl<'a> EqlEvaluator<'a> {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.key_memo.iter_mut().for_each(|m| m.0 = 0);
             self.generation = 1;
         }
     }
@@ -148,6 +155,10 @@ impl<'a> EqlEvaluator<'a> {
         }
         buf.clear();
         match v {
+            Value::String(s) if s.is_ascii() => {
+                buf.push_str(s);
+                buf.make_ascii_lowercase();
+            }
             Value::String(s) => buf.extend(s.chars().map(fold_char)),
             // Rendered as string operators see them (`Val::to_text`).
             Value::Number(n) => match (n.as_i64(), n.as_f64()) {
@@ -160,13 +171,24 @@ impl<'a> EqlEvaluator<'a> {
             Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
             _ => return,
         }
-        self.visit_units(fi.exact.get(buf.as_str()), event, doc, out);
-        let chars = buf.chars().count();
-        for (&len, map) in fi.prefix.range(..=chars) {
+        if fi.bits.may_equal(buf) {
+            self.visit_units(fi.exact.get(buf.as_str()), event, doc, out);
+        }
+        let starts = !fi.prefix.is_empty() && fi.bits.may_start(buf);
+        let ends = !fi.suffix.is_empty() && fi.bits.may_end(buf);
+        if !starts && !ends && fi.contains.is_none() {
+            return;
+        }
+        let chars = if buf.is_ascii() {
+            buf.len()
+        } else {
+            buf.chars().count()
+        };
+        for (&len, map) in fi.prefix.range(..=chars).filter(|_| starts) {
             let end = char_offset(buf, len);
             self.visit_units(buf.get(..end).and_then(|k| map.get(k)), event, doc, out);
         }
-        for (&len, map) in fi.suffix.range(..=chars) {
+        for (&len, map) in fi.suffix.range(..=chars).filter(|_| ends) {
             let start = char_offset(buf, chars - len);
             self.visit_units(buf.get(start..).and_then(|k| map.get(k)), event, doc, out);
         }
@@ -240,7 +262,8 @@ impl<'a> EqlEvaluator<'a> {
         }
     }
 
-    /// Turns this event's stateful hits into compact candidates.
+    /// Turns this event's stateful hits into compact candidates. Items sharing a join-key
+    /// field list share one key lookup per event.
     fn record_candidates(&mut self, event: &Event, doc: &mut DocView<'_, '_>) {
         if self.hits.is_empty() {
             return;
@@ -249,6 +272,7 @@ impl<'a> EqlEvaluator<'a> {
         let mut hits = std::mem::take(&mut self.hits);
         hits.sort_unstable();
         if let Some(n) = self.event_number(event) {
+            let generation = self.generation;
             for &u in &hits {
                 let Some(&unit) = set.units.get(u as usize) else {
                     continue;
@@ -259,7 +283,21 @@ impl<'a> EqlEvaluator<'a> {
                 let Some(stage) = q.stage(unit.filter) else {
                     continue;
                 };
-                let Some(key) = extract_key(stage, doc) else {
+                let key = match self.key_memo.get(unit.key_list as usize) {
+                    Some(&(g, key)) if g == generation => key,
+                    _ => {
+                        let key = if write_key(&stage.keys, doc, &mut self.key_buf) {
+                            Some(self.names.key(&self.key_buf))
+                        } else {
+                            None
+                        };
+                        if let Some(m) = self.key_memo.get_mut(unit.key_list as usize) {
+                            *m = (generation, key);
+                        }
+                        key
+                    }
+                };
+                let Some(key) = key else {
                     continue;
                 };
                 let ts = event_time(q.time_field.as_ref(), doc, event.timestamp_ms);
@@ -267,7 +305,7 @@ impl<'a> EqlEvaluator<'a> {
                     ts,
                     event: n,
                     stage: u32::try_from(unit.filter).unwrap_or(u32::MAX),
-                    key: self.names.key(key),
+                    key,
                 };
                 if let Some(Buffer::Staged(list)) = self.buffers.get_mut(unit.rule) {
                     list.push(hit);
@@ -285,8 +323,8 @@ impl Evaluator for EqlEvaluator<'_> {
         self.current = None;
         let set = self.set;
         let mut memo = recycle(std::mem::take(&mut self.memo));
-        memo.resize(set.slot_count, None);
-        let mut doc = DocView::new(&event.doc, &mut memo);
+        memo.resize(set.fields.len(), Slot::default());
+        let mut doc = DocView::new(&event.doc, &set.fields, &mut memo);
         match doc.get(&set.category_field) {
             Some(Value::String(c)) => {
                 if let Some(b) = set.by_category.get(c.as_str()) {

@@ -5,6 +5,7 @@
 use super::ast::{self, Body, FieldRef, Pipe};
 use super::compile_cond::compile_condition;
 use super::cond::{Cond, FieldPath};
+use super::conjunct_order::cheapest_first;
 use super::doc_view::DocView;
 use super::error::EqlError;
 use super::parser::parse;
@@ -21,9 +22,11 @@ pub struct Filter {
 
 impl Filter {
     fn compile(q: &ast::EventQuery) -> Result<Filter, EqlError> {
+        let mut cond = compile_condition(&q.condition)?;
+        cheapest_first(&mut cond);
         Ok(Filter {
             category: q.category.clone(),
-            cond: compile_condition(&q.condition)?,
+            cond,
         })
     }
 

@@ -7,8 +7,10 @@
 
 use super::cond::FieldPath;
 use super::evaluator::EqlEvaluator;
+use super::field_tree::FieldTree;
+use super::literal_hash::LiteralMap;
 use super::prefilter::{Requirement, choose, options};
-use super::query::{EqlQuery, Filter, Kind};
+use super::query::{EqlQuery, Filter, KeyField, Kind};
 use super::slots::assign_slots;
 use super::text::Needle;
 use aho_corasick::AhoCorasick;
@@ -19,6 +21,9 @@ pub(crate) struct Unit {
     pub rule: usize,
     /// Index into the rule's filters: sequence/sample stages in order, then `until`.
     pub filter: usize,
+    /// For sequence/sample items, the number of their join-key field list among the
+    /// distinct lists of the set: items with the same list share one key per event.
+    pub key_list: u32,
 }
 
 /// Units reachable for one event category (or for any category).
@@ -36,16 +41,74 @@ pub(crate) struct Bucket {
 #[derive(Debug)]
 pub(crate) struct FieldIndex {
     pub field: FieldPath,
-    pub exact: HashMap<String, Vec<u32>>,
-    pub prefix: BTreeMap<usize, HashMap<String, Vec<u32>>>,
-    pub suffix: BTreeMap<usize, HashMap<String, Vec<u32>>>,
+    pub exact: LiteralMap<String, Vec<u32>>,
+    pub prefix: BTreeMap<usize, LiteralMap<String, Vec<u32>>>,
+    pub suffix: BTreeMap<usize, LiteralMap<String, Vec<u32>>>,
     /// Inner literals with their units, until `seal` builds `contains`.
-    inner: HashMap<String, Vec<u32>>,
+    inner: LiteralMap<String, Vec<u32>>,
     /// The automaton over the inner literals and, by pattern id, their units.
     pub contains: Option<(AhoCorasick, Vec<Vec<u32>>)>,
+    /// Quick rejections before hashing (see `NeedleBits`).
+    pub bits: NeedleBits,
 }
 
-fn add_unit(map: &mut HashMap<String, Vec<u32>>, key: String, unit: u32) {
+/// What a folded value must look like for some needle of a field to fit it: byte
+/// lengths of the whole values (63 stands for 63 and more), first bytes of the prefixes
+/// and last bytes of the suffixes. Most values of a field fail these tests, and each
+/// costs a bit test instead of hashing the value.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct NeedleBits {
+    exact_lens: u64,
+    prefix_first: [u64; 4],
+    suffix_last: [u64; 4],
+}
+
+fn set_bit(bits: &mut [u64; 4], b: u8) {
+    bits[usize::from(b >> 6)] |= 1 << (b & 63);
+}
+
+fn has_bit(bits: &[u64; 4], b: Option<&u8>) -> bool {
+    b.is_some_and(|&b| bits[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
+}
+
+impl NeedleBits {
+    fn of(fi: &FieldIndex) -> NeedleBits {
+        let mut bits = NeedleBits::default();
+        for k in fi.exact.keys() {
+            bits.exact_lens |= 1 << k.len().min(63);
+        }
+        for k in fi.prefix.values().flat_map(|m| m.keys()) {
+            match k.as_bytes().first() {
+                Some(&b) => set_bit(&mut bits.prefix_first, b),
+                None => bits.prefix_first = [u64::MAX; 4],
+            }
+        }
+        for k in fi.suffix.values().flat_map(|m| m.keys()) {
+            match k.as_bytes().last() {
+                Some(&b) => set_bit(&mut bits.suffix_last, b),
+                None => bits.suffix_last = [u64::MAX; 4],
+            }
+        }
+        bits
+    }
+
+    /// Whether a folded value could equal some whole-value needle.
+    pub fn may_equal(&self, folded: &str) -> bool {
+        self.exact_lens & (1 << folded.len().min(63)) != 0
+    }
+
+    /// Whether a folded value could start with some prefix needle (`true` for an empty
+    /// value only when an empty prefix exists).
+    pub fn may_start(&self, folded: &str) -> bool {
+        self.prefix_first == [u64::MAX; 4] || has_bit(&self.prefix_first, folded.as_bytes().first())
+    }
+
+    pub fn may_end(&self, folded: &str) -> bool {
+        self.suffix_last == [u64::MAX; 4] || has_bit(&self.suffix_last, folded.as_bytes().last())
+    }
+}
+
+fn add_unit(map: &mut LiteralMap<String, Vec<u32>>, key: String, unit: u32) {
     let list = map.entry(key).or_default();
     if !list.contains(&unit) {
         list.push(unit);
@@ -64,11 +127,12 @@ impl Bucket {
                 None => {
                     self.index.push(FieldIndex {
                         field,
-                        exact: HashMap::new(),
+                        exact: LiteralMap::default(),
                         prefix: BTreeMap::new(),
                         suffix: BTreeMap::new(),
-                        inner: HashMap::new(),
+                        inner: LiteralMap::default(),
                         contains: None,
+                        bits: NeedleBits::default(),
                     });
                     self.index.len() - 1
                 }
@@ -98,6 +162,7 @@ impl Bucket {
     /// costs speed, never a match.
     fn seal(&mut self) {
         for fi in &mut self.index {
+            fi.bits = NeedleBits::of(fi);
             if fi.inner.is_empty() {
                 continue;
             }
@@ -124,27 +189,30 @@ impl Bucket {
 pub struct EqlRuleSet {
     pub(crate) rules: Vec<(String, EqlQuery)>,
     pub(crate) units: Vec<Unit>,
-    pub(crate) by_category: HashMap<String, Bucket>,
+    pub(crate) by_category: LiteralMap<String, Bucket>,
     pub(crate) any: Bucket,
     /// `event.category`, read through the memo like every other field.
     pub(crate) category_field: FieldPath,
-    /// Distinct field paths read by the rules (memo size per event).
-    pub(crate) slot_count: usize,
+    /// Every field path the rules read (memo size per event: its node count).
+    pub(crate) fields: FieldTree,
+    /// Number of distinct join-key field lists (see `Unit::key_list`).
+    pub(crate) key_lists: usize,
 }
 
 impl EqlRuleSet {
     /// Builds the set from (rule id, compiled query) pairs.
     pub fn new(mut rules: Vec<(String, EqlQuery)>) -> Self {
-        let mut slot_count = assign_slots(rules.iter_mut().map(|(_, q)| q));
-        let category_field = FieldPath::with_slot("event.category", None, slot_count);
-        slot_count += 1;
+        let mut fields = assign_slots(rules.iter_mut().map(|(_, q)| q));
+        let category_field =
+            FieldPath::with_slot("event.category", None, fields.insert("event.category"));
         let mut set = EqlRuleSet {
             rules,
             units: Vec::new(),
-            by_category: HashMap::new(),
+            by_category: LiteralMap::default(),
             any: Bucket::default(),
             category_field,
-            slot_count,
+            fields,
+            key_lists: 0,
         };
         // Every filter's indexable conjuncts, then how many filters share each needle.
         let mut all_options: Vec<Vec<Requirement>> = Vec::new();
@@ -171,12 +239,22 @@ impl EqlRuleSet {
                 .unwrap_or(1)
         };
         let mut opts = all_options.iter();
+        let mut key_lists: Vec<&[KeyField]> = Vec::new();
         for (ri, (_, q)) in set.rules.iter().enumerate() {
             for (fi, filter) in q.filters().into_iter().enumerate() {
                 let id = u32::try_from(set.units.len()).unwrap_or(u32::MAX);
+                let keys = q.stage(fi).map_or(&[][..], |st| &st.keys[..]);
+                let key_list = match key_lists.iter().position(|k| *k == keys) {
+                    Some(p) => p,
+                    None => {
+                        key_lists.push(keys);
+                        key_lists.len() - 1
+                    }
+                };
                 set.units.push(Unit {
                     rule: ri,
                     filter: fi,
+                    key_list: u32::try_from(key_list).unwrap_or(u32::MAX),
                 });
                 let bucket = match &filter.category {
                     Some(c) => set.by_category.entry(c.clone()).or_default(),
@@ -186,6 +264,7 @@ impl EqlRuleSet {
                 bucket.add(id, chosen);
             }
         }
+        set.key_lists = key_lists.len();
         set.any.seal();
         set.by_category.values_mut().for_each(Bucket::seal);
         set

@@ -38,6 +38,14 @@ const QUERIES: &[&str] = &[
     r#"sequence by host.name [any where event.code == "4720"] [any where event.code == "4732"] until [process where process.name == "logoff.exe"]"#,
     r#"sequence with maxspan=10s [process where process.command_line : "*payload*"] ![file where file.path : "*drop*"] [file where true]"#,
     r#"sample by host.name [process where process.name : "cmd.exe"] [file where file.extension == "exe"]"#,
+    // Items sharing join-key lists with other rules (one key per event and list), an
+    // optional key, and an array-valued key.
+    r#"sequence by user.name [process where process.name : "net.exe"] [any where event.code == "4720"]"#,
+    r#"sequence by host.name, ?process.parent.name [process where process.name : "cmd.exe"] [process where process.name : "net.exe"]"#,
+    r#"sequence by process.args [process where true] [process where process.name : "cmd.exe"]"#,
+    // Non-ASCII needles and values: byte lengths and end bytes of folded text.
+    r#"process where process.name : ("NET1.EXE", "étÉ.exe") or process.executable : "*\\DROP.EXE""#,
+    r#"process where process.name : "ÉTÉ*" or process.command_line : "*now""#,
 ];
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
@@ -53,6 +61,7 @@ fn random_event(rng: &mut ChaCha8Rng, i: usize) -> Event {
         "powershell.exe",
         "rundll32.dll",
         "logoff.exe",
+        "ÉTÉ.exe",
     ];
     let lines = [
         "net user bob /add",
@@ -115,6 +124,23 @@ fn random_event(rng: &mut ChaCha8Rng, i: usize) -> Event {
     {
         // Literal dotted keys must resolve like nested ones.
         o.insert("process.name".into(), json!(pick(rng, &names)));
+    }
+    if rng.random_bool(0.5)
+        && let Some(p) = doc.get_mut("process").and_then(Value::as_object_mut)
+    {
+        p.insert("parent".into(), json!({"name": pick(rng, &names)}));
+    }
+    if rng.random_bool(0.15)
+        && let Some(p) = doc.get_mut("process").and_then(Value::as_object_mut)
+    {
+        // ... also below the top level, where the field tree must fall back.
+        p.insert("parent.name".into(), json!(pick(rng, &names)));
+    }
+    if rng.random_bool(0.1)
+        && let Some(o) = doc.as_object_mut()
+    {
+        // A scalar where an object is expected: nothing below it exists.
+        o.insert("user".into(), json!("not an object"));
     }
     Event {
         id: format!("ev{i:05}"),

@@ -23,10 +23,25 @@ fn same(a: char, b: char, insensitive: bool) -> bool {
     a == b || (insensitive && fold_char(a) == fold_char(b))
 }
 
+/// ASCII-only texts fold byte by byte (`fold_char` is ASCII lowercase there), so the
+/// insensitive comparisons below take a byte path when both sides are ASCII. A non-ASCII
+/// side takes the general path: some non-ASCII characters fold to ASCII ones (the
+/// Kelvin sign to `k`), so byte lengths say nothing then.
+fn both_ascii(a: &str, b: &str) -> bool {
+    a.is_ascii() && b.is_ascii()
+}
+
 /// Whole-value equality; `pattern` is already folded when `insensitive`.
 pub fn equals(value: &str, pattern: &str, insensitive: bool) -> bool {
     if !insensitive {
         return value == pattern;
+    }
+    if both_ascii(value, pattern) {
+        return value.len() == pattern.len()
+            && value
+                .bytes()
+                .zip(pattern.bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == b);
     }
     let mut v = value.chars();
     let mut p = pattern.chars();
@@ -43,6 +58,12 @@ pub fn starts_with(value: &str, prefix: &str, insensitive: bool) -> bool {
     if !insensitive {
         return value.starts_with(prefix);
     }
+    if both_ascii(value, prefix) {
+        return value
+            .as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()));
+    }
     let mut v = value.chars();
     prefix
         .chars()
@@ -52,6 +73,13 @@ pub fn starts_with(value: &str, prefix: &str, insensitive: bool) -> bool {
 pub fn ends_with(value: &str, suffix: &str, insensitive: bool) -> bool {
     if !insensitive {
         return value.ends_with(suffix);
+    }
+    if both_ascii(value, suffix) {
+        return value
+            .len()
+            .checked_sub(suffix.len())
+            .and_then(|start| value.as_bytes().get(start..))
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix.as_bytes()));
     }
     let mut v = value.chars().rev();
     suffix
@@ -65,6 +93,21 @@ pub fn find(hay: &str, needle: &str, from: usize, insensitive: bool) -> Option<u
     let tail = hay.get(from..)?;
     if !insensitive {
         return tail.find(needle).map(|i| i + from);
+    }
+    if both_ascii(tail, needle) {
+        let (t, n) = (tail.as_bytes(), needle.as_bytes());
+        let Some(&first) = n.first() else {
+            return Some(from);
+        };
+        let first = first.to_ascii_lowercase();
+        let last_start = t.len().checked_sub(n.len())?;
+        return (0..=last_start)
+            .find(|&i| {
+                t.get(i).map(u8::to_ascii_lowercase) == Some(first)
+                    && t.get(i..i + n.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(n))
+            })
+            .map(|i| i + from);
     }
     for (i, _) in tail.char_indices() {
         if starts_with(&tail[i..], needle, true) {
@@ -81,6 +124,8 @@ pub fn contains(hay: &str, needle: &str, insensitive: bool) -> bool {
     find(hay, needle, 0, insensitive).is_some()
 }
 
+use super::glob::{PatChar, glob};
+
 /// What a value must look like, folded, for a pattern to have a chance to match.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Needle {
@@ -89,13 +134,6 @@ pub enum Needle {
     Suffix(String),
     /// Found anywhere in the value (aho-corasick over the field).
     Contains(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PatChar {
-    Lit(char),
-    One,
-    Any,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +201,15 @@ impl Wildcard {
         }
     }
 
+    /// A rough relative cost of matching one value (see `conjunct_order`).
+    pub fn cost(&self) -> u32 {
+        match &self.shape {
+            Shape::Exact(_) | Shape::Prefix(_) | Shape::Suffix(_) => 1,
+            Shape::Contains(_) => 3,
+            Shape::General(p) => 4 + u32::try_from(p.len() / 8).unwrap_or(16),
+        }
+    }
+
     pub fn matches(&self, value: &str) -> bool {
         let ci = self.insensitive;
         match &self.shape {
@@ -211,42 +258,6 @@ fn general_needle(p: &[PatChar]) -> Option<Needle> {
     }
 }
 
-fn glob(pat: &[PatChar], value: &str, ci: bool) -> bool {
-    let (mut pi, mut vi) = (0usize, 0usize);
-    let mut resume: Option<(usize, usize)> = None;
-    loop {
-        let vc = value.get(vi..).and_then(|s| s.chars().next());
-        match (pat.get(pi), vc) {
-            (Some(PatChar::Any), _) => {
-                resume = Some((pi + 1, vi));
-                pi += 1;
-                continue;
-            }
-            (Some(PatChar::One), Some(c)) => {
-                pi += 1;
-                vi += c.len_utf8();
-                continue;
-            }
-            (Some(PatChar::Lit(p)), Some(c)) if *p == c || (ci && fold_char(c) == *p) => {
-                pi += 1;
-                vi += c.len_utf8();
-                continue;
-            }
-            (None, None) => return true,
-            _ => {}
-        }
-        let Some((sp, sv)) = resume else {
-            return false;
-        };
-        let Some(c) = value.get(sv..).and_then(|s| s.chars().next()) else {
-            return false;
-        };
-        resume = Some((sp, sv + c.len_utf8()));
-        pi = sp;
-        vi = sv + c.len_utf8();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +292,82 @@ mod tests {
                 want,
                 "{pat} vs {value}"
             );
+        }
+    }
+
+    /// The general (character) paths, for comparison with the ASCII ones.
+    fn reference_find(hay: &str, needle: &str, from: usize) -> Option<usize> {
+        let tail = hay.get(from..)?;
+        for (i, _) in tail.char_indices() {
+            let mut v = tail[i..].chars();
+            if needle
+                .chars()
+                .all(|p| v.next().is_some_and(|c| same(c, p, true)))
+            {
+                return Some(i + from);
+            }
+        }
+        needle.is_empty().then_some(hay.len())
+    }
+
+    #[test]
+    fn ascii_paths_agree_with_the_character_paths() {
+        let values = [
+            "",
+            "a",
+            "A",
+            "net.exe",
+            "NET.EXE",
+            "C:\\Windows\\x",
+            "abcABC",
+            "k",
+            "K",
+            "\u{212a}",
+            "ne\u{212a}",
+            "xx-yy-zz",
+            "_a_",
+            "svc$",
+        ];
+        let patterns = [
+            "", "a", "net.exe", "net", "exe", "k", "\u{212a}", "*", "?", "*-*-*", "_*_", "*$",
+            "n?t*", "*win*", "c:\\*\\x", "abc", "bca", "é",
+        ];
+        for v in values {
+            for p in patterns {
+                let folded = fold(p);
+                let slow_eq = {
+                    let mut a = v.chars();
+                    let mut b = folded.chars();
+                    loop {
+                        match (a.next(), b.next()) {
+                            (None, None) => break true,
+                            (Some(x), Some(y)) if fold_char(x) == y => {}
+                            _ => break false,
+                        }
+                    }
+                };
+                assert_eq!(equals(v, &folded, true), slow_eq, "{v} == {p}");
+                let mut a = v.chars();
+                let slow_sw = p
+                    .chars()
+                    .all(|c| a.next().is_some_and(|x| same(x, c, true)));
+                assert_eq!(starts_with(v, p, true), slow_sw, "{v} starts {p}");
+                let mut a = v.chars().rev();
+                let slow_ew = p
+                    .chars()
+                    .rev()
+                    .all(|c| a.next().is_some_and(|x| same(x, c, true)));
+                assert_eq!(ends_with(v, p, true), slow_ew, "{v} ends {p}");
+                for from in 0..=v.len() {
+                    if v.is_char_boundary(from) {
+                        assert_eq!(
+                            find(v, p, from, true),
+                            reference_find(v, p, from),
+                            "{v} find {p}"
+                        );
+                    }
+                }
+            }
         }
     }
 

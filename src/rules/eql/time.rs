@@ -50,10 +50,10 @@ mod tests {
             (json!({"event": {}}), 7),
         ];
         for (doc, want) in cases {
-            let mut view = DocView::new(&doc, &mut []);
+            let mut view = DocView::plain(&doc);
             assert_eq!(event_time(Some(&f), &mut view, 7), want, "{doc}");
         }
         let doc = json!({"event": {"ingested": "2024-01-01T00:00:01Z"}});
-        assert_eq!(event_time(None, &mut DocView::new(&doc, &mut []), 7), 7);
+        assert_eq!(event_time(None, &mut DocView::plain(&doc), 7), 7);
     }
 }
