@@ -24,6 +24,6 @@ pub use combine::Combined;
 pub use enrich::{CompiledTriage, Enricher, TriageError, enrich};
 pub use fold::fold_into_parents;
 pub use hunt::{AccountScope, CreatedUserSummary, created_users};
-pub use pipeline::alerts_from_matches;
+pub use pipeline::{AlertBuilder, alerts_from_matches};
 pub use record::{Recorded, record_matches};
 pub use store::AlertStore;

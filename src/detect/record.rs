@@ -2,7 +2,7 @@
 //! matches into alerts, mark new alerts an analyst's exception covers as suppressed, and
 //! merge everything into the workspace's alert store.
 
-use crate::detect::{AlertStore, alerts_from_matches};
+use crate::detect::{AlertBuilder, AlertStore};
 use crate::error::{Result, VigilError};
 use crate::model::RuleMeta;
 use crate::rules::api::RuleMatch;
@@ -10,7 +10,7 @@ use crate::store::Store;
 use crate::triage::exceptions::suppressed_by;
 use crate::workspace::Workspace;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What one detection run added to the workspace.
 #[derive(Debug, Default, Serialize)]
@@ -29,6 +29,9 @@ pub struct Recorded {
     pub problems: Vec<String>,
 }
 
+/// Matches whose events are read from the index at once.
+const MATCHES_PER_READ: usize = 2_048;
+
 /// Turns `matches` into alerts and stores them in `ws`. `now_ms` decides which
 /// exceptions are still active.
 pub fn record_matches(
@@ -37,22 +40,27 @@ pub fn record_matches(
     matches: &[RuleMatch],
     now_ms: i64,
 ) -> Result<Recorded> {
-    let ids: BTreeSet<&str> = matches
-        .iter()
-        .flat_map(|m| m.events.iter().map(|(id, _)| id.as_str()))
-        .collect();
-    let ids: Vec<&str> = ids.into_iter().collect();
-    let docs: BTreeMap<String, serde_json::Value> = if ids.is_empty() {
-        BTreeMap::new()
-    } else {
-        ws.searcher()?
-            .get_events(&ids)?
-            .into_iter()
-            .map(|e| (e.id, e.doc))
-            .collect()
-    };
-    let (mut alerts, problems) =
-        alerts_from_matches(rules, matches, &mut |id| docs.get(id).cloned());
+    // Event documents are read a part of the matches at a time: with tens of thousands
+    // of alerts, holding every matched document at once took gigabytes.
+    let mut builder = AlertBuilder::new(rules);
+    for part in matches.chunks(MATCHES_PER_READ) {
+        let ids: BTreeSet<&str> = part
+            .iter()
+            .flat_map(|m| m.events.iter().map(|(id, _)| id.as_str()))
+            .collect();
+        let ids: Vec<&str> = ids.into_iter().collect();
+        let docs: HashMap<String, serde_json::Value> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            ws.searcher()?
+                .get_events(&ids)?
+                .into_iter()
+                .map(|e| (e.id, e.doc))
+                .collect()
+        };
+        builder.add(part, &mut |id| docs.get(id).cloned());
+    }
+    let (mut alerts, problems) = builder.finish();
     let mut store = AlertStore::open(&ws.alerts_dir()).map_err(other)?;
     let triage = Store::open(&ws.state_dir()).map_err(other)?;
     let mut report = Recorded {
