@@ -103,6 +103,16 @@ impl EventWriter {
         Ok(())
     }
 
+    /// Lets the index finish the segment merges its commits started, then releases the
+    /// writer (and the workspace lock). Without this, merges run on in the background
+    /// while the caller goes on (building alerts), and both peak in memory at once.
+    pub fn close(self) -> Result<()> {
+        let path = self.path.clone();
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| VigilError::index(&path, e))
+    }
+
     /// Adds rule ids to the `rule.id` array of stored events (event id -> rule ids).
     /// Commits first so pending events can be tagged too; commits again at the end.
     /// Returns how many events changed. Unknown event ids are skipped.

@@ -21,12 +21,15 @@ pub fn import_and_detect(
     let outcome = {
         let mut writer = ws.writer()?;
         let mut evaluator = catalog.map(Catalog::evaluator);
-        import_paths(
+        let outcome = import_paths(
             &mut writer,
             paths,
             evaluator.as_mut().map(|e| e as &mut dyn Evaluator),
             observer,
-        )?
+        )?;
+        drop(evaluator);
+        writer.close()?;
+        outcome
     };
     let recorded = match catalog {
         Some(c) => Some(record_matches(ws, &c.ready(), &outcome.matches, now_ms)?),
