@@ -105,20 +105,6 @@ fn whole_records_in(file: &mut File, start: u64) -> Result<u64, String> {
     Ok(evtx_tail::whole_records_end(&present) as u64)
 }
 
-/// Replaces raw control characters (invalid inside JSON strings) by `\u00XX` escapes.
-/// Rendered records are single-line, so every such character sits inside a string.
-pub fn escape_control_chars(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if (c as u32) < 0x20 {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// An error with its causes, `outer: inner: innermost`.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
@@ -132,18 +118,4 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         cur = s.source();
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_become_escapes() {
-        let raw = "{\"a\":\"x\u{1}y\u{0}\"}";
-        assert!(serde_json::from_str::<serde_json::Value>(raw).is_err());
-        let fixed = escape_control_chars(raw);
-        let v: serde_json::Value = serde_json::from_str(&fixed).unwrap();
-        assert_eq!(v["a"], "x\u{1}y\u{0}");
-    }
 }

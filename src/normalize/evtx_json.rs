@@ -10,6 +10,21 @@ use super::util::value_text;
 use super::windows::WinRecord;
 use serde_json::{Map, Value};
 
+/// Replaces raw control characters (invalid inside JSON strings) by `\u00XX` escapes.
+/// The `evtx` crate can leave them in rendered records (damaged or odd data); records are
+/// rendered on one line, so every such character sits inside a string.
+pub fn escape_control_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if (c as u32) < 0x20 {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Reads the System and EventData/UserData parts of an `Event` object.
 pub fn to_win_record(event: &Map<String, Value>) -> WinRecord {
     let empty = Map::new();
@@ -145,6 +160,15 @@ fn number(v: &Value) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_become_escapes() {
+        let raw = "{\"a\":\"x\u{1}y\u{0}\"}";
+        assert!(serde_json::from_str::<serde_json::Value>(raw).is_err());
+        let fixed = escape_control_chars(raw);
+        let v: serde_json::Value = serde_json::from_str(&fixed).unwrap();
+        assert_eq!(v["a"], "x\u{1}y\u{0}");
+    }
     use serde_json::json;
 
     #[test]

@@ -74,7 +74,7 @@ pub fn normalize(raw: RawRecord<'_>, source_path: &str) -> Result<(Event, Source
                 // The renderer can leave raw control characters inside strings
                 // (damaged or odd data); escape them and try again, keeping the
                 // escaped text as the original so that it stays valid JSON.
-                let escaped = crate::ingest::evtx_file::escape_control_chars(text);
+                let escaped = evtx_json::escape_control_chars(text);
                 let value = serde_json::from_str(&escaped)
                     .map_err(|_| format!("the rendered record is not valid JSON: {first_error}"))?;
                 normalize_value(kind, &escaped, value, source_path)
