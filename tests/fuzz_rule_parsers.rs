@@ -11,6 +11,7 @@ use common::{crate_dir, shared_dir};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
+use vigil::ingest::walk::collect_files;
 use vigil::model::rule::RuleOrigin;
 use vigil::rules::eql::compile;
 use vigil::rules::sigma::load_file;
@@ -21,19 +22,14 @@ const SPICE: &[char] = &[
     '=', '<', '>', '#', '&', '\n', '\t', ' ', '0', 'é', '€', '\u{0}',
 ];
 
+/// Files under `dir` ending in `.ext`, in the importer's stable walk order.
 fn files_under(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files_under(&p, ext, out);
-        } else if p.extension().is_some_and(|e| e == ext) {
-            out.push(p);
-        }
-    }
+    let (files, _) = collect_files(&[dir.to_path_buf()]);
+    out.extend(
+        files
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == ext)),
+    );
 }
 
 /// Every EQL query of the Elastic rules available, the built-in pack's first.
