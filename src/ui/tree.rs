@@ -5,12 +5,14 @@ use crate::app::cursor::visible_offset;
 use crate::app::detail::{format_time, severity_style};
 use crate::app::state::AppState;
 use crate::app::theme::Theme;
+use crate::model::process::ProcessNode;
 use crate::ui::alert::pane_block;
 use crate::ui::layout::{list_area, tree_split};
 use crate::ui::style::st;
 use crate::ui::text::safe_spans;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -85,47 +87,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 format!(" [{pid}] and above ({} nearest shown) · {hint}", more.read),
                 st(theme, "label"),
             ));
-            let rect = Rect {
-                y,
-                height: 1,
-                ..list
-            };
-            frame.render_widget(Paragraph::new(Line::from(spans)).style(base), rect);
-            if i == tv.cursor.pos {
-                frame.buffer_mut().set_style(rect, st(theme, "selection"));
-            }
-            continue;
-        }
-        spans.extend(safe_spans(n.name.as_deref().unwrap_or("?"), base, theme));
-        spans.push(Span::styled(
-            format!(" [{}]", n.pid.map_or_else(|| "?".into(), |p| p.to_string())),
-            base,
-        ));
-        if let Some((_, sev)) = &n.alert {
-            spans.push(Span::styled(
-                format!(" ⚑ {}", sev.as_str()),
-                st(theme, severity_style(*sev)).patch(st(theme, "tree.alert")),
-            ));
-        }
-        if n.event_count > 0 {
-            spans.push(Span::styled(
-                format!(" +{} ev", n.event_count),
-                st(theme, "muted"),
-            ));
-        }
-        if let Some(u) = &n.user {
-            spans.push(Span::styled(" ", base));
-            spans.extend(safe_spans(u, st(theme, "muted"), theme));
-        }
-        if let Some(t) = n.start_ms {
-            spans.push(Span::styled(
-                format!(" {}", format_time(t).get(11..19).unwrap_or_default()),
-                st(theme, "muted"),
-            ));
-        }
-        if let Some(cmd) = &n.command_line {
-            spans.push(Span::styled("  ", base));
-            spans.extend(safe_spans(cmd, st(theme, "muted"), theme));
+        } else {
+            node_spans(&mut spans, n, base, theme);
         }
         let rect = Rect {
             y,
@@ -164,4 +127,40 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 )),
         );
     frame.render_widget(p, detail_rect);
+}
+
+/// The spans of an ordinary process row after its guide and fold marks: name, pid,
+/// alert, event count, user, start time and command line.
+fn node_spans<'a>(spans: &mut Vec<Span<'a>>, n: &'a ProcessNode, base: Style, theme: &Theme) {
+    spans.extend(safe_spans(n.name.as_deref().unwrap_or("?"), base, theme));
+    spans.push(Span::styled(
+        format!(" [{}]", n.pid.map_or_else(|| "?".into(), |p| p.to_string())),
+        base,
+    ));
+    if let Some((_, sev)) = &n.alert {
+        spans.push(Span::styled(
+            format!(" ⚑ {}", sev.as_str()),
+            st(theme, severity_style(*sev)).patch(st(theme, "tree.alert")),
+        ));
+    }
+    if n.event_count > 0 {
+        spans.push(Span::styled(
+            format!(" +{} ev", n.event_count),
+            st(theme, "muted"),
+        ));
+    }
+    if let Some(u) = &n.user {
+        spans.push(Span::styled(" ", base));
+        spans.extend(safe_spans(u, st(theme, "muted"), theme));
+    }
+    if let Some(t) = n.start_ms {
+        spans.push(Span::styled(
+            format!(" {}", format_time(t).get(11..19).unwrap_or_default()),
+            st(theme, "muted"),
+        ));
+    }
+    if let Some(cmd) = &n.command_line {
+        spans.push(Span::styled("  ", base));
+        spans.extend(safe_spans(cmd, st(theme, "muted"), theme));
+    }
 }
