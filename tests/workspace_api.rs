@@ -169,3 +169,40 @@ fn detection_hook_tags_on_event_and_at_finish() {
     assert_eq!(s.count("rule.id:net-rule AND rule.id:seq-rule").unwrap(), 0);
     assert_eq!(s.count("rule.id:seq-rule").unwrap(), 6);
 }
+
+/// Counts the events the evaluator sees.
+struct CountingEvaluator(usize);
+
+impl Evaluator for CountingEvaluator {
+    fn on_event(&mut self, _event: &Event, _out: &mut Vec<RuleMatch>) {
+        self.0 += 1;
+    }
+    fn finish(&mut self, _out: &mut Vec<RuleMatch>) {}
+}
+
+#[test]
+fn copies_of_a_file_in_one_run_are_counted_present_and_evaluated_once() {
+    let (d, ws) = temp_workspace();
+    let mut text = ecs_lines(300);
+    text.push_str("{not json\n");
+    let files: Vec<_> = ["a.ndjson", "b.ndjson", "c.ndjson"]
+        .iter()
+        .map(|name| write(d.path(), name, text.as_bytes()))
+        .collect();
+    let mut w = ws.writer().unwrap();
+    let mut ev = CountingEvaluator(0);
+    let out = import_paths(&mut w, &files, Some(&mut ev), &mut Silent).unwrap();
+    let s = &out.summary;
+    assert_eq!((s.new, s.already_present, s.rejected), (300, 600, 3));
+    for (i, file) in s.files.iter().enumerate() {
+        // Every copy reports its own events, formats and malformed line.
+        assert_eq!(file.new + file.already_present, 300, "{}", file.path);
+        assert_eq!(file.formats.get("ecs"), Some(&300), "{}", file.path);
+        assert_eq!(file.rejected, 1, "{}", file.path);
+        assert_eq!(file.new, if i == 0 { 300 } else { 0 });
+    }
+    // The copies' records are not parsed again (their events are the first copy's), except
+    // those whose first copy was still being parsed when they were read.
+    assert!((300..900).contains(&ev.0), "evaluated {}", ev.0);
+    assert_eq!(ws.searcher().unwrap().count_all(), 300);
+}

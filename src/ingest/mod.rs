@@ -16,6 +16,7 @@ pub mod json_scan;
 pub mod json_stream;
 pub mod pipeline;
 pub mod reader;
+pub mod seen;
 pub mod summary;
 pub mod walk;
 

@@ -2,11 +2,14 @@
 //! store new events once, report every problem, and summarize.
 //!
 //! Detection hook: every parsed event (new or already stored) goes through the
-//! optional [`Evaluator`]; rule ids matched right away are written into the
+//! optional [`Evaluator`], once per run: an exact copy of a record already settled
+//! in this run is not parsed again ([`super::seen`]) and only counted as present,
+//! since its event is the same and has been through detection. Rule ids matched right away are written into the
 //! event's `rule.id` before it is stored; matches returned by `finish` (and
 //! matches on already-stored events) re-tag the stored documents at the end.
 
 use super::reader::{self, Piece};
+use super::seen::Fingerprint;
 use super::summary::{FileReport, ImportSummary, MAX_KEPT_PROBLEMS};
 use super::{Container, walk};
 use crate::error::Result;
@@ -87,6 +90,7 @@ pub fn import_paths(
         events_seen: 0,
         pending_tags: BTreeMap::new(),
         on_event_matches: Vec::new(),
+        settled: Vec::new(),
         report: None,
     };
     let result = std::thread::scope(|scope| {
@@ -98,6 +102,7 @@ pub fn import_paths(
                     return Err(e);
                 }
             }
+            pieces.settle(&mut state.settled);
         }
         Ok(())
     });
@@ -138,6 +143,8 @@ struct Importing<'a, 'e> {
     events_seen: u64,
     pending_tags: BTreeMap<String, BTreeSet<String>>,
     on_event_matches: Vec<RuleMatch>,
+    /// Records of this batch whose event is now stored or known present.
+    settled: Vec<(Fingerprint, SourceFormat)>,
     /// The file being read.
     report: Option<FileReport>,
 }
@@ -158,7 +165,18 @@ impl Importing<'_, '_> {
                 }
                 self.problems.push(self.observer, message);
             }
-            Piece::Event(event, format) => self.add(event, format)?,
+            Piece::Event(event, format, print) => {
+                self.add(event, format)?;
+                self.settled.push((print, format));
+            }
+            Piece::Repeat(format) => {
+                // Its first copy went through detection and the index in this run.
+                if let Some(report) = self.report.as_mut() {
+                    count_format(report, format);
+                    report.already_present += 1;
+                }
+                self.event_done();
+            }
             Piece::FileDone(result) => self.file_done(result),
         }
         Ok(())
@@ -168,13 +186,7 @@ impl Importing<'_, '_> {
         let Some(report) = self.report.as_mut() else {
             return Ok(());
         };
-        // Looked up by `&str` first so the key is allocated once per format, not per event.
-        match report.formats.get_mut(format.as_str()) {
-            Some(n) => *n += 1,
-            None => {
-                report.formats.insert(format.as_str().to_string(), 1);
-            }
-        }
+        count_format(report, format);
         let mut own_rules = BTreeSet::new();
         if let Some(ev) = self.evaluator.as_deref_mut() {
             self.on_event_matches.clear();
@@ -207,12 +219,16 @@ impl Importing<'_, '_> {
                     .extend(own_rules);
             }
         }
+        self.event_done();
+        Ok(())
+    }
+
+    fn event_done(&mut self) {
         self.events_seen += 1;
         if self.events_seen.is_multiple_of(2048) {
             self.observer
                 .progress(self.counter.load(Ordering::Relaxed), self.events_seen);
         }
-        Ok(())
     }
 
     fn file_done(&mut self, result: std::result::Result<Container, String>) {
@@ -237,6 +253,16 @@ impl Importing<'_, '_> {
         summary.files.push(report);
         self.observer
             .progress(self.counter.load(Ordering::Relaxed), self.events_seen);
+    }
+}
+
+fn count_format(report: &mut FileReport, format: SourceFormat) {
+    // Looked up by `&str` first so the key is allocated once per format, not per event.
+    match report.formats.get_mut(format.as_str()) {
+        Some(n) => *n += 1,
+        None => {
+            report.formats.insert(format.as_str().to_string(), 1);
+        }
     }
 }
 

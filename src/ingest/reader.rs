@@ -8,6 +8,7 @@
 //! channel, queued in reading order), so nothing downstream sees the parallelism.
 //! Batches are small and few are in flight, which bounds memory whatever the input.
 
+use super::seen::{Fingerprint, SettledRecords};
 use super::{Container, Location, RawKind, RawRecord, ReadItem, read_file};
 use crate::model::Event;
 use crate::normalize::{SourceFormat, normalize};
@@ -31,8 +32,11 @@ pub enum Piece {
     FileStarted { path: PathBuf, size: u64 },
     /// A record that could not be read or normalized, already located: `path:line: reason`.
     Rejected(String),
-    /// A normalized event.
-    Event(Event, SourceFormat),
+    /// A normalized event, with the fingerprint of the record it came from.
+    Event(Event, SourceFormat, Fingerprint),
+    /// A record identical to one already settled in this import (see [`super::seen`]):
+    /// not parsed again, its event is already stored.
+    Repeat(SourceFormat),
     /// The file is done: its container format, or why it was not imported.
     FileDone(Result<Container, String>),
 }
@@ -41,6 +45,7 @@ pub enum Piece {
 pub struct Pieces {
     order: Receiver<Receiver<Vec<Piece>>>,
     stop: Arc<AtomicBool>,
+    settled: Arc<SettledRecords>,
 }
 
 impl Pieces {
@@ -54,6 +59,12 @@ impl Pieces {
                 return Some(batch);
             }
         }
+    }
+
+    /// Tells the workers that these records' events are stored (or were already), so
+    /// later copies of them need not be parsed. Empties `records`.
+    pub fn settle(&self, records: &mut Vec<(Fingerprint, SourceFormat)>) {
+        self.settled.settle(records);
     }
 
     /// Asks the reader to stop after the record it is reading.
@@ -98,15 +109,19 @@ fn spawn_with<'scope, 'env>(
     let (order_tx, order) = sync_channel(IN_FLIGHT);
     let (work_tx, work_rx) = sync_channel::<Work>(IN_FLIGHT);
     let work_rx = Arc::new(Mutex::new(work_rx));
+    let settled = Arc::new(SettledRecords::default());
     for _ in 0..workers {
         let work_rx = work_rx.clone();
-        scope.spawn(move || work(&work_rx));
+        let settled = settled.clone();
+        scope.spawn(move || work(&work_rx, &settled));
     }
     let stop = Arc::new(AtomicBool::new(false));
     let reader_stop = stop.clone();
+    let reader_settled = settled.clone();
     let handle = scope.spawn(move || {
         let mut out = Batcher {
             inline: workers == 0,
+            settled: reader_settled,
             order: order_tx,
             work: work_tx,
             batch: Vec::with_capacity(BATCH),
@@ -120,11 +135,18 @@ fn spawn_with<'scope, 'env>(
         }
         out.flush();
     });
-    (Pieces { order, stop }, handle)
+    (
+        Pieces {
+            order,
+            stop,
+            settled,
+        },
+        handle,
+    )
 }
 
 /// A worker: normalizes batches until the reader is done.
-fn work(jobs: &Mutex<Receiver<Work>>) {
+fn work(jobs: &Mutex<Receiver<Work>>, settled: &SettledRecords) {
     loop {
         // The lock is held only while waiting for the next batch, never while working.
         let next = match jobs.lock() {
@@ -134,13 +156,16 @@ fn work(jobs: &Mutex<Receiver<Work>>) {
         let Ok((batch, reply)) = next else {
             return;
         };
-        let pieces = batch.into_iter().map(finish_job).collect();
+        let pieces = batch
+            .into_iter()
+            .map(|job| finish_job(job, settled))
+            .collect();
         // The importing thread may be gone (it failed): nothing to do about it here.
         let _ = reply.send(pieces);
     }
 }
 
-fn finish_job(job: Job) -> Piece {
+fn finish_job(job: Job, settled: &SettledRecords) -> Piece {
     match job {
         Job::Ready(piece) => piece,
         Job::Record(rec) => {
@@ -149,16 +174,20 @@ fn finish_job(job: Job) -> Piece {
                 text: &rec.text,
                 location: rec.location,
             };
-            normalized(raw, &rec.display)
+            normalized(raw, &rec.display, settled)
         }
     }
 }
 
-fn normalized(raw: RawRecord<'_>, display: &str) -> Piece {
+fn normalized(raw: RawRecord<'_>, display: &str, settled: &SettledRecords) -> Piece {
+    let print = Fingerprint::of(raw.kind, raw.text);
+    if let Some(format) = settled.format_of(&print) {
+        return Piece::Repeat(format);
+    }
     let location = raw.location;
     // A bug in a normalizer must cost one record, reported, not the import.
     match catch_unwind(AssertUnwindSafe(|| normalize(raw, display))) {
-        Ok(Ok((event, format))) => Piece::Event(event, format),
+        Ok(Ok((event, format))) => Piece::Event(event, format, print),
         Ok(Err(reason)) => Piece::Rejected(format!("{}: {reason}", location.describe(display))),
         Err(panic) => Piece::Rejected(format!(
             "{}: internal error while normalizing this record ({}); please report it",
@@ -214,7 +243,8 @@ fn read_one(file: &Path, counter: Arc<AtomicU64>, out: &mut Batcher) {
                 }
                 // Without workers, normalize here, from the reader's own buffer.
                 ReadItem::Record(raw) if out.inline => {
-                    out.push(Job::Ready(normalized(raw, &display)));
+                    let piece = normalized(raw, &display, &out.settled);
+                    out.push(Job::Ready(piece));
                 }
                 ReadItem::Record(raw) => out.push(Job::Record(OwnedRecord {
                     kind: raw.kind,
@@ -241,6 +271,7 @@ fn read_one(file: &Path, counter: Arc<AtomicU64>, out: &mut Batcher) {
 struct Batcher {
     /// No workers: records are normalized as they are read, and batches answered at once.
     inline: bool,
+    settled: Arc<SettledRecords>,
     order: SyncSender<Receiver<Vec<Piece>>>,
     work: SyncSender<Work>,
     batch: Vec<Job>,
@@ -266,7 +297,8 @@ impl Batcher {
         let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
         let (reply, slot) = sync_channel(1);
         let sent = if self.inline {
-            let pieces = full.into_iter().map(finish_job).collect();
+            let settled = &self.settled;
+            let pieces = full.into_iter().map(|j| finish_job(j, settled)).collect();
             reply.send(pieces).is_ok() && self.order.send(slot).is_ok()
         } else {
             // The slot is queued first, so the importing thread waits for batches in the
@@ -294,7 +326,8 @@ mod tests {
                     path.file_name().unwrap_or_default().to_string_lossy()
                 ),
                 Piece::Rejected(m) => format!("rejected {}", m.rsplit('/').next().unwrap_or("")),
-                Piece::Event(e, _) => format!("event {}", e.timestamp_ms),
+                Piece::Event(e, _, _) => format!("event {}", e.timestamp_ms),
+                Piece::Repeat(_) => "repeat".to_string(),
                 Piece::FileDone(r) => format!("done {}", r.is_ok()),
             })
             .collect()
@@ -361,10 +394,13 @@ mod tests {
                 while let Some(batch) = pieces.next_batch() {
                     for p in batch {
                         all.push(match p {
-                            Piece::Event(e, _) => crate::model::fields::get(&e.doc, "event.code")
-                                .and_then(|v| v.as_str())
-                                .unwrap_or("?")
-                                .to_string(),
+                            Piece::Repeat(_) => "repeat".into(),
+                            Piece::Event(e, _, _) => {
+                                crate::model::fields::get(&e.doc, "event.code")
+                                    .and_then(|v| v.as_str())
+                                    .unwrap_or("?")
+                                    .to_string()
+                            }
                             Piece::Rejected(m) => m.rsplit('/').next().unwrap_or("").to_string(),
                             Piece::FileStarted { .. } => "start".into(),
                             Piece::FileDone(_) => "done".into(),
