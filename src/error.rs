@@ -85,3 +85,12 @@ impl VigilError {
 
 /// Result alias used across the library.
 pub type Result<T, E = VigilError> = std::result::Result<T, E>;
+
+/// The message a caught panic carried, for reports ("no message" when it had none).
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
+}

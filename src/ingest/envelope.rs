@@ -6,7 +6,6 @@
 //! The outer object is walked key by key and the array's elements are cut out one at a
 //! time by [`json_stream`], so memory stays bounded by the largest record.
 
-use super::detect::JsonLayout;
 use super::json_scan::{Scan, ValueEnd};
 use super::json_stream::{self, MAX_RECORD_BYTES, Piece};
 use std::io::{BufRead, Read};
@@ -238,7 +237,7 @@ impl Tracked<'_> {
         let offset = self.line - 1;
         let mut index = 0u64;
         let mut truncated = false;
-        json_stream::for_each_record(self, JsonLayout::Array, &mut |piece| {
+        json_stream::for_each_array_element(self, &mut |piece| {
             if truncated {
                 // The file ended inside a record: one report says so, not one per level.
                 return;

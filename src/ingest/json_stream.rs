@@ -33,10 +33,26 @@ pub fn for_each_record(
                 reader,
                 line: 1,
                 buf: Vec::new(),
+                whole_file: true,
             };
             s.run(layout == JsonLayout::Array, sink)
         }
     }
+}
+
+/// Calls `sink` for every element of the JSON array `reader` starts with, and stops
+/// right after its closing bracket (the array sits inside a larger value).
+pub fn for_each_array_element(
+    reader: &mut dyn BufRead,
+    sink: &mut dyn FnMut(Piece<'_>),
+) -> std::io::Result<()> {
+    let mut s = Scanner {
+        reader,
+        line: 1,
+        buf: Vec::new(),
+        whole_file: false,
+    };
+    s.run(true, sink)
 }
 
 fn for_each_line(reader: &mut dyn BufRead, sink: &mut dyn FnMut(Piece<'_>)) -> std::io::Result<()> {
@@ -94,6 +110,8 @@ struct Scanner<'r> {
     reader: &'r mut dyn BufRead,
     line: u64,
     buf: Vec<u8>,
+    /// The array is the whole file, so anything after it is the file's too.
+    whole_file: bool,
 }
 
 #[derive(PartialEq)]
@@ -103,7 +121,7 @@ enum Step {
 }
 
 impl Scanner<'_> {
-    fn run(&mut self, array: bool, sink: &mut dyn FnMut(Piece<'_>)) -> std::io::Result<()> {
+    fn run(&mut self, mut array: bool, sink: &mut dyn FnMut(Piece<'_>)) -> std::io::Result<()> {
         if array {
             self.skip_ws()?;
             match self.peek()? {
@@ -134,7 +152,27 @@ impl Scanner<'_> {
             }
             if array && b == b']' {
                 self.reader.consume(1);
-                return Ok(());
+                if !self.whole_file {
+                    return Ok(());
+                }
+                self.skip_ws()?;
+                match self.peek()? {
+                    None => return Ok(()),
+                    // Arrays written one after another (appended exports): read on.
+                    Some(b'[') => self.reader.consume(1),
+                    Some(_) => {
+                        // Whatever follows is read as JSON values, so nothing is lost
+                        // silently; the odd layout is said once.
+                        sink(Piece::Bad {
+                            line: self.line,
+                            reason: "data after the closing ']' of the JSON array; read on \
+                                     as JSON values one after another"
+                                .into(),
+                        });
+                        array = false;
+                    }
+                }
+                continue;
             }
             if !array && b == b'\xef' {
                 // A byte order mark between values: skip it.
@@ -281,6 +319,20 @@ mod tests {
             JsonLayout::Array,
         );
         assert_eq!(got, vec!["2:{\"a\":[1,{\"b\":\"]}\"}]}", "3:{\"c\":2}"]);
+    }
+
+    #[test]
+    fn nothing_after_an_array_is_dropped_in_silence() {
+        let got = collect("[{\"a\":1}]\n[{\"b\":2}]\n", JsonLayout::Array);
+        assert_eq!(got, vec!["1:{\"a\":1}", "2:{\"b\":2}"]);
+        let got = collect("[{\"a\":1}]\n{\"b\":2}\n", JsonLayout::Array);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            got[1].starts_with("2!data after the closing ']'"),
+            "{got:?}"
+        );
+        assert_eq!(got[2], "2:{\"b\":2}");
+        assert_eq!(collect("[{\"a\":1}]  \n\n", JsonLayout::Array).len(), 1);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use super::seen::{Fingerprint, SettledRecords};
 use super::{Container, Location, RawKind, RawRecord, ReadItem, read_file};
+use crate::error::panic_message;
 use crate::model::Event;
 use crate::normalize::{SourceFormat, normalize};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -195,14 +196,6 @@ fn normalized(raw: RawRecord<'_>, display: &str, settled: &SettledRecords) -> Pi
             panic_message(&*panic)
         )),
     }
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "no message".to_string())
 }
 
 /// Normalizing workers: `VIGIL_IMPORT_WORKERS` when set (0: the reading thread

@@ -33,8 +33,16 @@ impl Drop for Guard {
 }
 
 fn install_panic_hook() {
+    let interface = std::thread::current().id();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // Background threads (an import's readers and workers, reads for the views) catch
+        // their panics and report them as messages the interface shows. Printing here
+        // would scribble over the screen, and restoring the terminal would leave the
+        // interface, which is still running, in a broken terminal.
+        if std::thread::current().id() != interface {
+            return;
+        }
         restore();
         previous(info);
     }));

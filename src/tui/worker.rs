@@ -45,7 +45,12 @@ impl Worker {
         let progress = Progress { tx: tx.clone() };
         let handle = std::thread::spawn(move || {
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&progress)))
-                .unwrap_or_else(|_| Err("the background job crashed; see the log above".into()));
+                .unwrap_or_else(|panic| {
+                    Err(format!(
+                        "the background job stopped on an internal error ({}); please report it",
+                        crate::error::panic_message(&*panic)
+                    ))
+                });
             let _ = tx.send(WorkerMsg::Finished(result));
         });
         Worker {
@@ -74,5 +79,15 @@ mod tests {
         let msgs: Vec<WorkerMsg> = w.rx.iter().take(3).collect();
         assert_eq!(msgs[2], WorkerMsg::Finished(Ok("2 files".into())));
         assert!(matches!(msgs[0], WorkerMsg::Progress { done: 1, .. }));
+    }
+
+    #[test]
+    fn a_crashing_job_ends_with_its_reason() {
+        let w = Worker::spawn(Box::new(|_| panic!("chunk table out of range")));
+        let msgs: Vec<WorkerMsg> = w.rx.iter().take(1).collect();
+        let WorkerMsg::Finished(Err(why)) = &msgs[0] else {
+            panic!("{msgs:?}")
+        };
+        assert!(why.contains("chunk table out of range"), "{why}");
     }
 }
