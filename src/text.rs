@@ -3,6 +3,7 @@
 //! Event fields can carry escape sequences, newlines and other control characters.
 //! Everything that leaves vigil for a human (guide display, tree text, case notes)
 //! goes through [`visible`], which spells such characters out (`\u{1b}`) instead.
+//! Also [`split_quoted`], the one word splitter for filters analysts type.
 
 use std::borrow::Cow;
 
@@ -51,9 +52,43 @@ pub fn truncate_chars(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// Splits on whitespace outside double quotes, removing the quotes; `None` when a quote
+/// is left open.
+pub fn split_quoted(text: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if quoted {
+        return None;
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_quoted_keeps_quoted_spaces_and_refuses_open_quotes() {
+        let words = split_quoted("  host:\"WKS 01\"   user:bob ").unwrap();
+        assert_eq!(words, ["host:WKS 01", "user:bob"]);
+        assert_eq!(split_quoted(""), Some(vec![]));
+        assert_eq!(split_quoted("a \"b"), None);
+    }
 
     #[test]
     fn control_characters_are_spelled_out() {

@@ -12,14 +12,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 use ui_support::{NOW_MS, controller, keys, screen, select_alert, source};
-use vigil::app::casework::{Checklist, ExceptionDraft, ExceptionPreview};
 use vigil::app::{
     Action, Controller, Keymap, MemorySource, MoreAncestors, ShownTree, TimelineQuery,
-    TimelineRead, TreeRead, TriageChange, TriageSource,
+    TimelineRead, TreeRead, TriageSource,
 };
-use vigil::model::process::ProcessTree;
-use vigil::model::triage::AlertTriage;
-use vigil::model::{Alert, Event, RuleMeta};
+use vigil::model::Alert;
 
 /// Reads the timeline in the background, each read waiting for a go from the test.
 struct Gated {
@@ -30,24 +27,15 @@ struct Gated {
     started: Arc<AtomicUsize>,
 }
 
-impl TriageSource for Gated {
-    fn alerts(&self) -> Vec<Alert> {
-        self.inner.alerts()
-    }
-    fn rule(&self, rule_id: &str) -> Option<RuleMeta> {
-        self.inner.rule(rule_id)
-    }
-    fn event(&self, event_id: &str) -> Option<Event> {
-        self.inner.event(event_id)
-    }
-    fn timeline(&self, q: &TimelineQuery) -> Result<Vec<Event>, String> {
-        self.inner.timeline(q)
-    }
-    fn timeline_read(&self, q: &TimelineQuery) -> Option<TimelineRead> {
-        let result = self.inner.timeline(q);
+impl Gated {
+    /// A read that answers `result` once the test lets it go.
+    fn gated<T: Send + 'static>(
+        &self,
+        result: Result<T, String>,
+    ) -> Box<dyn FnOnce() -> Result<T, String> + Send> {
         let gate = Arc::clone(&self.gate);
         let started = Arc::clone(&self.started);
-        Some(Box::new(move || {
+        Box::new(move || {
             started.fetch_add(1, Ordering::SeqCst);
             let go = gate
                 .lock()
@@ -56,10 +44,17 @@ impl TriageSource for Gated {
                 Ok(Ok(())) => result,
                 _ => Err("the test never let the read finish".to_string()),
             }
-        }))
+        })
     }
-    fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
-        self.inner.process_tree(alert)
+}
+
+impl TriageSource for Gated {
+    fn alerts(&self) -> Vec<Alert> {
+        self.inner.alerts()
+    }
+    fn timeline_read(&self, q: &TimelineQuery) -> Option<TimelineRead> {
+        let result = self.inner.timeline(q);
+        Some(self.gated(result))
     }
     fn shown_tree(&self, alert: &Alert, all_ancestors: bool) -> Result<ShownTree, String> {
         let tree = self.inner.process_tree(alert)?;
@@ -74,51 +69,9 @@ impl TriageSource for Gated {
     }
     fn tree_read(&self, alert: &Alert, all_ancestors: bool) -> Option<TreeRead> {
         let result = self.shown_tree(alert, all_ancestors);
-        let gate = Arc::clone(&self.gate);
-        let started = Arc::clone(&self.started);
-        Some(Box::new(move || {
-            started.fetch_add(1, Ordering::SeqCst);
-            let go = gate
-                .lock()
-                .map(|rx| rx.recv_timeout(Duration::from_secs(10)));
-            match go {
-                Ok(Ok(())) => result,
-                _ => Err("the test never let the read finish".to_string()),
-            }
-        }))
+        Some(self.gated(result))
     }
-    fn triage(&self, alert_id: &str) -> AlertTriage {
-        self.inner.triage(alert_id)
-    }
-    fn apply(
-        &mut self,
-        ids: &[String],
-        change: &TriageChange,
-        by: &str,
-        at_ms: i64,
-    ) -> Result<(), String> {
-        self.inner.apply(ids, change, by, at_ms)
-    }
-    fn checklist(&self, alert: &Alert) -> Result<Checklist, String> {
-        self.inner.checklist(alert)
-    }
-    fn exception_draft(&self, alert: &Alert) -> ExceptionDraft {
-        self.inner.exception_draft(alert)
-    }
-    fn preview_exception(&self, d: &ExceptionDraft) -> Result<ExceptionPreview, String> {
-        self.inner.preview_exception(d)
-    }
-    fn save_exception(
-        &mut self,
-        d: &ExceptionDraft,
-        by: &str,
-        at_ms: i64,
-    ) -> Result<(String, usize), String> {
-        self.inner.save_exception(d, by, at_ms)
-    }
-    fn export_case_notes(&self, ids: &[String]) -> Result<String, String> {
-        self.inner.export_case_notes(ids)
-    }
+    ui_support::delegate_to_inner!();
 }
 
 struct Harness {

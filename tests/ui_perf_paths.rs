@@ -5,12 +5,10 @@
 mod ui_support;
 
 use ui_support::{NOW_MS, controller, keys, screen, select_alert, source};
-use vigil::app::casework::{Checklist, ExceptionDraft, ExceptionPreview};
 use vigil::app::state::{Mode, Pane};
-use vigil::app::{Controller, Keymap, MemorySource, TimelineQuery, TriageChange, TriageSource};
-use vigil::model::process::ProcessTree;
-use vigil::model::triage::{AlertTriage, Status};
-use vigil::model::{Alert, Event, RuleMeta};
+use vigil::app::{Controller, Keymap, MemorySource, TriageSource};
+use vigil::model::Alert;
+use vigil::model::triage::Status;
 
 /// A source whose alerts "arrive" on the second poll, like `WorkspaceSource` reading
 /// them on another thread.
@@ -33,50 +31,6 @@ impl TriageSource for Deferred {
             Vec::new()
         }
     }
-    fn rule(&self, rule_id: &str) -> Option<RuleMeta> {
-        self.inner.rule(rule_id)
-    }
-    fn event(&self, event_id: &str) -> Option<Event> {
-        self.inner.event(event_id)
-    }
-    fn timeline(&self, q: &TimelineQuery) -> Result<Vec<Event>, String> {
-        self.inner.timeline(q)
-    }
-    fn process_tree(&self, alert: &Alert) -> Result<ProcessTree, String> {
-        self.inner.process_tree(alert)
-    }
-    fn triage(&self, alert_id: &str) -> AlertTriage {
-        self.inner.triage(alert_id)
-    }
-    fn apply(
-        &mut self,
-        ids: &[String],
-        change: &TriageChange,
-        by: &str,
-        at_ms: i64,
-    ) -> Result<(), String> {
-        self.inner.apply(ids, change, by, at_ms)
-    }
-    fn checklist(&self, alert: &Alert) -> Result<Checklist, String> {
-        self.inner.checklist(alert)
-    }
-    fn exception_draft(&self, alert: &Alert) -> ExceptionDraft {
-        self.inner.exception_draft(alert)
-    }
-    fn preview_exception(&self, d: &ExceptionDraft) -> Result<ExceptionPreview, String> {
-        self.inner.preview_exception(d)
-    }
-    fn save_exception(
-        &mut self,
-        d: &ExceptionDraft,
-        by: &str,
-        at_ms: i64,
-    ) -> Result<(String, usize), String> {
-        self.inner.save_exception(d, by, at_ms)
-    }
-    fn export_case_notes(&self, ids: &[String]) -> Result<String, String> {
-        self.inner.export_case_notes(ids)
-    }
     fn loading(&self) -> Option<String> {
         (!self.ready()).then(|| "reading the alerts".to_string())
     }
@@ -87,6 +41,7 @@ impl TriageSource for Deferred {
         self.polls += 1;
         Ok(self.ready())
     }
+    ui_support::delegate_to_inner!();
 }
 
 #[test]

@@ -22,29 +22,8 @@ pub struct Query {
 }
 
 fn tokens(text: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
-    }
-    if quoted {
-        return Err(format!(
-            "unclosed quote in query '{text}': add the closing \""
-        ));
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    Ok(out)
+    crate::text::split_quoted(text)
+        .ok_or_else(|| format!("unclosed quote in query '{text}': add the closing \""))
 }
 
 impl Query {

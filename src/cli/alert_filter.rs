@@ -113,30 +113,12 @@ fn bad(term: &str, why: &str) -> VigilError {
 
 /// Splits on spaces outside double quotes; the quotes are removed.
 fn split_terms(text: &str) -> Result<Vec<String>> {
-    let mut terms = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => {
-                if !cur.is_empty() {
-                    terms.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
-    }
-    if quoted {
-        return Err(VigilError::Other(format!(
+    crate::text::split_quoted(text).ok_or_else(|| {
+        VigilError::Other(format!(
             "--filter '{}' has an unclosed double quote",
             visible(text)
-        )));
-    }
-    if !cur.is_empty() {
-        terms.push(cur);
-    }
-    Ok(terms)
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -113,21 +113,8 @@ impl Tracked<'_> {
     }
 
     fn skip_ws(&mut self) -> std::io::Result<()> {
-        loop {
-            let chunk = self.fill_buf()?;
-            if chunk.is_empty() {
-                return Ok(());
-            }
-            let n = chunk
-                .iter()
-                .position(|b| !b.is_ascii_whitespace())
-                .unwrap_or(chunk.len());
-            let done = n < chunk.len();
-            self.consume(n);
-            if done {
-                return Ok(());
-            }
-        }
+        // `consume` counts the lines itself.
+        json_stream::skip_whitespace(self).map(|_| ())
     }
 
     fn skip_line(&mut self) -> std::io::Result<()> {

@@ -106,6 +106,27 @@ fn for_each_line(reader: &mut dyn BufRead, sink: &mut dyn FnMut(Piece<'_>)) -> s
     }
 }
 
+/// Consumes ASCII whitespace; returns how many line feeds it held.
+pub(super) fn skip_whitespace(reader: &mut dyn BufRead) -> std::io::Result<u64> {
+    let mut lines = 0;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(lines);
+        }
+        let n = chunk
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(chunk.len());
+        lines += chunk[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        let done = n < chunk.len();
+        reader.consume(n);
+        if done {
+            return Ok(lines);
+        }
+    }
+}
+
 struct Scanner<'r> {
     reader: &'r mut dyn BufRead,
     line: u64,
@@ -199,22 +220,8 @@ impl Scanner<'_> {
     }
 
     fn skip_ws(&mut self) -> std::io::Result<()> {
-        loop {
-            let chunk = self.reader.fill_buf()?;
-            if chunk.is_empty() {
-                return Ok(());
-            }
-            let n = chunk
-                .iter()
-                .position(|b| !b.is_ascii_whitespace())
-                .unwrap_or(chunk.len());
-            self.line += chunk[..n].iter().filter(|b| **b == b'\n').count() as u64;
-            let done = n < chunk.len();
-            self.reader.consume(n);
-            if done {
-                return Ok(());
-            }
-        }
+        self.line += skip_whitespace(self.reader)?;
+        Ok(())
     }
 
     /// Cuts one value into `self.buf`. Returns an error reason for bad values.

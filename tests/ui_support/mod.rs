@@ -61,3 +61,72 @@ pub fn select_alert(c: &mut Controller, id: &str) {
     }
     panic!("alert {id} is not in the queue");
 }
+
+/// The `TriageSource` methods a test wrapper passes on to its `inner` source unchanged;
+/// the wrapper writes only the methods it changes.
+#[allow(unused_macros)]
+macro_rules! delegate_to_inner {
+    () => {
+        fn rule(&self, rule_id: &str) -> Option<vigil::model::RuleMeta> {
+            self.inner.rule(rule_id)
+        }
+        fn event(&self, event_id: &str) -> Option<vigil::model::Event> {
+            self.inner.event(event_id)
+        }
+        fn timeline(
+            &self,
+            q: &vigil::app::TimelineQuery,
+        ) -> Result<Vec<vigil::model::Event>, String> {
+            self.inner.timeline(q)
+        }
+        fn process_tree(
+            &self,
+            alert: &vigil::model::Alert,
+        ) -> Result<vigil::model::process::ProcessTree, String> {
+            self.inner.process_tree(alert)
+        }
+        fn triage(&self, alert_id: &str) -> vigil::model::triage::AlertTriage {
+            self.inner.triage(alert_id)
+        }
+        fn apply(
+            &mut self,
+            ids: &[String],
+            change: &vigil::app::TriageChange,
+            by: &str,
+            at_ms: i64,
+        ) -> Result<(), String> {
+            self.inner.apply(ids, change, by, at_ms)
+        }
+        fn checklist(
+            &self,
+            alert: &vigil::model::Alert,
+        ) -> Result<vigil::app::casework::Checklist, String> {
+            self.inner.checklist(alert)
+        }
+        fn exception_draft(
+            &self,
+            alert: &vigil::model::Alert,
+        ) -> vigil::app::casework::ExceptionDraft {
+            self.inner.exception_draft(alert)
+        }
+        fn preview_exception(
+            &self,
+            d: &vigil::app::casework::ExceptionDraft,
+        ) -> Result<vigil::app::casework::ExceptionPreview, String> {
+            self.inner.preview_exception(d)
+        }
+        fn save_exception(
+            &mut self,
+            d: &vigil::app::casework::ExceptionDraft,
+            by: &str,
+            at_ms: i64,
+        ) -> Result<(String, usize), String> {
+            self.inner.save_exception(d, by, at_ms)
+        }
+        fn export_case_notes(&self, ids: &[String]) -> Result<String, String> {
+            self.inner.export_case_notes(ids)
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use delegate_to_inner;
