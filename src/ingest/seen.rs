@@ -17,8 +17,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::RwLock;
 
-/// Settled records remembered at most (about 40 MB of table at the cap).
-pub const MAX_SETTLED: usize = 1 << 20;
+/// Settled records remembered at most: a table of about 19 MB at the cap (18 bytes a
+/// slot), enough for a collection holding copies of a few hundred thousand records.
+pub const MAX_SETTLED: usize = 1 << 19;
 
 /// A record's identity before parsing: its kind (with what the reader knows beside
 /// the text, such as an EVTX header's time) and its exact text.
