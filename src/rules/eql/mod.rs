@@ -37,6 +37,7 @@ mod tests_shared_dispatch;
 mod text;
 mod time;
 mod value;
+mod wildcard_list;
 
 pub use error::EqlError;
 pub use evaluator::EqlEvaluator;

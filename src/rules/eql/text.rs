@@ -145,6 +145,14 @@ enum Shape {
     General(Vec<PatChar>),
 }
 
+/// The literal shapes of a pattern: the whole value, a prefix (`lit*`), a suffix (`*lit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Affix {
+    Exact,
+    Prefix,
+    Suffix,
+}
+
 /// A compiled `:`/`like` pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wildcard {
@@ -198,6 +206,38 @@ impl Wildcard {
             Shape::Contains(s) if long(s) => Some(Needle::Contains(fold(s))),
             Shape::General(p) => general_needle(p),
             _ => None,
+        }
+    }
+
+    pub fn insensitive(&self) -> bool {
+        self.insensitive
+    }
+
+    /// The pattern as a whole value, prefix or suffix (folded when insensitive) after a
+    /// number of leading `?` (`?:\\Windows\\*` is a prefix after one character), when it
+    /// has one of those shapes.
+    pub fn affix(&self) -> Option<(Affix, usize, String)> {
+        match &self.shape {
+            Shape::Exact(s) => Some((Affix::Exact, 0, s.clone())),
+            Shape::Prefix(s) => Some((Affix::Prefix, 0, s.clone())),
+            Shape::Suffix(s) => Some((Affix::Suffix, 0, s.clone())),
+            Shape::Contains(_) => None,
+            Shape::General(p) => {
+                let skip = p.iter().take_while(|c| **c == PatChar::One).count();
+                let rest = p.get(skip..)?;
+                let (kind, lits) = match rest.split_last() {
+                    Some((PatChar::Any, head)) => (Affix::Prefix, head),
+                    _ => (Affix::Exact, rest),
+                };
+                let text = lits
+                    .iter()
+                    .map(|c| match c {
+                        PatChar::Lit(ch) => Some(*ch),
+                        _ => None,
+                    })
+                    .collect::<Option<String>>()?;
+                (skip > 0).then_some((kind, skip, text))
+            }
         }
     }
 
