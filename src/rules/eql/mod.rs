@@ -35,6 +35,7 @@ mod slots;
 #[cfg(test)]
 mod tests_shared_dispatch;
 mod text;
+mod text_table;
 mod time;
 mod value;
 mod wildcard_list;
