@@ -8,14 +8,18 @@
 use super::literal_hash::SeededState;
 use std::hash::BuildHasher;
 
+const TAG: u64 = 0xffff_ffff_0000_0000;
+
 #[derive(Debug, Default)]
 pub struct TextTable {
     bytes: String,
     /// End offset in `bytes` of each text (its start is the previous end).
     ends: Vec<usize>,
+    /// Each text's hash, to place it again when the table grows.
     hashes: Vec<u64>,
-    /// Open addressing over text numbers + 1 (0 = empty); at most half full.
-    slots: Vec<u32>,
+    /// Open addressing, at most half full: the high half of a text's hash above its
+    /// number + 1 (0 = empty), so most probes are decided without touching the texts.
+    slots: Vec<u64>,
     state: SeededState,
 }
 
@@ -58,10 +62,12 @@ impl TextTable {
 
     fn find(&self, text: &str, hash: u64) -> Option<u32> {
         let mask = self.slots.len().checked_sub(1)?;
+        let tag = hash & TAG;
         let mut at = (hash as usize) & mask;
         loop {
-            let n = self.slots.get(at)?.checked_sub(1)?;
-            if self.hashes.get(n as usize) == Some(&hash) && self.get(n) == text {
+            let slot = *self.slots.get(at)?;
+            let n = u32::try_from(slot & !TAG).ok()?.checked_sub(1)?;
+            if slot & TAG == tag && self.get(n) == text {
                 return Some(n);
             }
             at = (at + 1) & mask;
@@ -75,7 +81,7 @@ impl TextTable {
             at = (at + 1) & mask;
         }
         if let Some(s) = self.slots.get_mut(at) {
-            *s = n + 1;
+            *s = (hash & TAG) | u64::from(n + 1);
         }
     }
 
