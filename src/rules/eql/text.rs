@@ -158,6 +158,8 @@ pub enum Affix {
 pub struct Wildcard {
     shape: Shape,
     insensitive: bool,
+    /// The pattern text is ASCII (see `matches_ascii_affix`).
+    ascii: bool,
 }
 
 impl Wildcard {
@@ -191,7 +193,11 @@ impl Wildcard {
                     .collect(),
             )
         };
-        Wildcard { shape, insensitive }
+        Wildcard {
+            shape,
+            insensitive,
+            ascii: pattern.is_ascii(),
+        }
     }
 
     /// A literal the value must equal, start with, end with or contain, folded, for
@@ -252,12 +258,49 @@ impl Wildcard {
 
     pub fn matches(&self, value: &str) -> bool {
         let ci = self.insensitive;
+        if ci
+            && self.ascii
+            && let Some(decided) = self.matches_ascii_affix(value.as_bytes())
+        {
+            return decided;
+        }
         match &self.shape {
             Shape::Exact(s) => equals(value, s, ci),
             Shape::Prefix(s) => starts_with(value, s, ci),
             Shape::Suffix(s) => ends_with(value, s, ci),
             Shape::Contains(s) => contains(value, s, ci),
             Shape::General(p) => glob(p, value, ci),
+        }
+    }
+}
+
+impl Wildcard {
+    /// Case-insensitive whole values and affixes of an ASCII pattern, decided from the
+    /// value's bytes without first checking the whole value for non-ASCII characters.
+    /// A matching value has one character per pattern character and each character is
+    /// at least one byte, so a shorter value never matches; value bytes equal to the
+    /// (folded, ASCII) pattern bytes are ASCII characters and match; value bytes that
+    /// differ but are all ASCII are the characters compared and do not. `None` leaves
+    /// the rest (a non-ASCII character that may fold to an ASCII one) to the general path.
+    fn matches_ascii_affix(&self, v: &[u8]) -> Option<bool> {
+        let (p, part) = match &self.shape {
+            Shape::Exact(s) => {
+                let p = s.as_bytes();
+                (p, (v.len() == p.len()).then_some(v))
+            }
+            Shape::Prefix(s) => (s.as_bytes(), v.get(..s.len())),
+            Shape::Suffix(s) => (
+                s.as_bytes(),
+                v.len().checked_sub(s.len()).and_then(|at| v.get(at..)),
+            ),
+            Shape::Contains(_) | Shape::General(_) => return None,
+        };
+        match part {
+            None if v.len() < p.len() => Some(false),
+            // A longer value equals the pattern only through multi-byte characters.
+            None => (v.is_ascii()).then_some(false),
+            Some(part) if part.eq_ignore_ascii_case(p) => Some(true),
+            Some(part) => part.is_ascii().then_some(false),
         }
     }
 }

@@ -330,7 +330,40 @@ mod tests {
         .prop_map(|parts| parts.concat())
     }
 
+    /// The general wildcard matcher, which knows no shapes: the reference for the
+    /// shortcuts of `Wildcard::matches` and of the table.
+    fn reference(pattern: &str, v: &str, ci: bool) -> bool {
+        use crate::rules::eql::glob::{PatChar, glob};
+        use crate::rules::eql::text::fold;
+        let text = if ci {
+            fold(pattern)
+        } else {
+            pattern.to_string()
+        };
+        let pat: Vec<PatChar> = text
+            .chars()
+            .map(|c| match c {
+                '*' => PatChar::Any,
+                '?' => PatChar::One,
+                c => PatChar::Lit(c),
+            })
+            .collect();
+        glob(&pat, v, ci)
+    }
+
     proptest! {
+        #[test]
+        fn each_pattern_agrees_with_the_general_matcher(
+            p in pattern(),
+            vals in prop::collection::vec(value(), 1..12),
+            ci in any::<bool>(),
+        ) {
+            let w = Wildcard::new(&p, ci);
+            for v in &vals {
+                prop_assert_eq!(w.matches(v), reference(&p, v, ci), "{} vs {}", v, p);
+            }
+        }
+
         #[test]
         fn any_list_agrees_with_one_by_one(
             pats in prop::collection::vec(pattern(), 0..12),
