@@ -33,6 +33,8 @@ struct Node {
     /// Bit `b` set when some child's segment starts with byte `b`: other keys can be
     /// neither a child nor a dotted head of a path through a child.
     first_bytes: [u64; 4],
+    /// The children that have children of their own (objects the rules look into).
+    interior: Vec<usize>,
 }
 
 impl Node {
@@ -111,6 +113,7 @@ impl Default for FieldTree {
                 prints: Vec::new(),
                 table: Vec::new(),
                 first_bytes: [0; 4],
+                interior: Vec::new(),
             }],
         }
     }
@@ -142,10 +145,18 @@ impl FieldTree {
                         prints: Vec::new(),
                         table: Vec::new(),
                         first_bytes: [0; 4],
+                        interior: Vec::new(),
                     });
                     if let Some(p) = self.nodes.get_mut(node) {
                         p.children.insert(at, (segment.into(), id));
                         p.rebuild_table();
+                    }
+                    let grand = self.nodes.get(node).map_or(ROOT, |p| p.parent);
+                    if node != ROOT
+                        && let Some(g) = self.nodes.get_mut(grand)
+                        && !g.interior.contains(&node)
+                    {
+                        g.interior.push(node);
                     }
                     id
                 }
@@ -252,6 +263,13 @@ fn open<'e>(tree: &FieldTree, node: &Node, parent: Option<&'e Value>, memo: &mut
             }
         } else if print.has_dot(kb) {
             dotted = true;
+        }
+    }
+    // The objects below that rules look into are likely next: their keys' misses can
+    // overlap with each other now rather than come one object at a time.
+    for &c in &node.interior {
+        if let Some(Value::Object(inner)) = memo.get(c).and_then(|m| m.value) {
+            touch_keys(inner);
         }
     }
     if dotted {
