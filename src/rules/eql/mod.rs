@@ -38,6 +38,7 @@ mod text;
 mod text_table;
 mod time;
 mod value;
+mod wildcard;
 mod wildcard_list;
 
 pub use error::EqlError;
