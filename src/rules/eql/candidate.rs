@@ -5,11 +5,10 @@
 //! grows with the number of distinct candidate events, never with their size.
 
 use super::doc_view::DocView;
-use super::literal_hash::SeededMap;
 use super::query::KeyField;
+use super::text_table::TextTable;
 use serde_json::Value;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 /// One event matching one item of a stateful rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,55 +21,56 @@ pub struct Hit {
     pub key: u32,
 }
 
-/// Event ids and join keys of the candidates, each stored once (the table and the
-/// lookup map share one allocation per text). A join key is stored in its flat form
-/// (see [`write_key`]), so a key met again is found without allocating.
+/// Event ids and join keys of the candidates, each stored once (see `text_table`). A
+/// join key is stored in its flat form (see [`write_key`]), so a key met again is found
+/// without allocating.
 #[derive(Debug, Default)]
 pub struct Interned {
-    ids: Vec<Arc<str>>,
+    ids: TextTable,
     first_ts: Vec<i64>,
-    by_id: SeededMap<Arc<str>, u32>,
-    keys: Vec<Arc<str>>,
-    by_key: SeededMap<Arc<str>, u32>,
+    keys: TextTable,
+    /// Some event id came again with another time (distinct records sharing an id).
+    ids_reused: bool,
 }
 
 impl Interned {
     /// The number of an event, or `None` when this exact event (same id, same time) was
     /// already recorded: a record imported twice adds nothing.
     pub fn event(&mut self, id: &str, ts: i64) -> Option<u32> {
-        if let Some(&n) = self.by_id.get(id) {
-            let again = self.first_ts.get(n as usize) == Some(&ts);
-            return (!again).then_some(n);
+        let (n, new) = self.ids.intern(id)?;
+        if new {
+            self.first_ts.push(ts);
+            return Some(n);
         }
-        let n = u32::try_from(self.ids.len()).ok()?;
-        let shared: Arc<str> = Arc::from(id);
-        self.ids.push(Arc::clone(&shared));
-        self.first_ts.push(ts);
-        self.by_id.insert(shared, n);
+        if self.first_ts.get(n as usize) == Some(&ts) {
+            return None;
+        }
+        self.ids_reused = true;
         Some(n)
     }
 
     /// The number of a join key given in its flat form.
     pub fn key(&mut self, flat: &str) -> u32 {
-        if let Some(&n) = self.by_key.get(flat) {
-            return n;
-        }
-        let n = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
-        let shared: Arc<str> = Arc::from(flat);
-        self.keys.push(Arc::clone(&shared));
-        self.by_key.insert(shared, n);
-        n
+        self.keys.intern(flat).map_or(u32::MAX, |(n, _)| n)
     }
 
     pub fn id(&self, event: u32) -> &str {
-        self.ids.get(event as usize).map_or("", |s| s)
+        self.ids.get(event)
+    }
+
+    /// Whether every event number stands for one (id, time): then a candidate's hits
+    /// are all its event's hits, whichever other candidates are left out.
+    pub fn ids_unique(&self) -> bool {
+        !self.ids_reused
     }
 
     /// The parts of a join key, in key order; `None` is a null allowed by `?field`.
     pub fn key_parts(&self, key: u32) -> Vec<Option<&str>> {
-        self.keys
-            .get(key as usize)
-            .map_or(Vec::new(), |k| key_parts(k))
+        if (key as usize) < self.keys.len() {
+            key_parts(self.keys.get(key))
+        } else {
+            Vec::new()
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use super::functions::{Cidr, Func, lookup};
 use super::script::{SExpr, ScriptPred};
 use super::text::{Wildcard, fold};
 use super::value::Val;
+use super::wildcard_list::WildcardList;
 use std::borrow::Cow;
 
 pub fn compile_condition(e: &Expr) -> Result<Cond, EqlError> {
@@ -152,7 +153,7 @@ fn field_predicate(e: &Expr) -> Result<Option<Cond>, EqlError> {
                 return Ok(None);
             };
             let test = match string_matcher(*op, patterns)? {
-                Matcher::Wild(ws) => FieldTest::Wildcards(ws),
+                Matcher::Wild(ws) => FieldTest::Wildcards(WildcardList::new(ws)),
                 Matcher::Re(rs) => FieldTest::Regexes(rs),
             };
             Ok(Some(field_cond(f, test)))

@@ -8,8 +8,8 @@
 
 use super::doc_view::DocView;
 use super::script::ScriptPred;
-use super::text::Wildcard;
 use super::value::{Val, equal, order};
+use super::wildcard_list::WildcardList;
 use serde_json::Value;
 use std::cmp::Ordering;
 
@@ -103,7 +103,7 @@ pub enum FieldTest {
         insensitive: bool,
     },
     /// `:`, `like`, `like~` with one or more patterns (OR).
-    Wildcards(Vec<Wildcard>),
+    Wildcards(WildcardList),
     /// `regex`, `regex~` (anchored) with one or more patterns (OR).
     Regexes(Vec<regex::Regex>),
 }
@@ -184,7 +184,7 @@ fn scalar_test(test: &FieldTest, v: &Val) -> bool {
             insensitive,
         } => values.iter().any(|lit| equal(v, lit, *insensitive)),
         FieldTest::Wildcards(ws) => match v.to_text() {
-            Some(t) => ws.iter().any(|w| w.matches(&t)),
+            Some(t) => ws.matches(&t),
             None => false,
         },
         FieldTest::Regexes(rs) => match v.to_text() {

@@ -1,8 +1,8 @@
 //! A fast hasher for the dispatch tables, whose keys are rule literals fixed when the
 //! rule set is built: events only look them up, never insert, so a crafted event can
 //! cost at most one probe sequence and SipHash's flooding resistance buys nothing there,
-//! while it was the largest single cost of looking values up. Maps that events insert
-//! into use the same hashing from a random per-map state ([`SeededMap`]).
+//! while it was the largest single cost of looking values up. Tables that events insert
+//! into use the same hashing from a random per-table state ([`SeededState`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
@@ -58,6 +58,7 @@ pub type LiteralMap<K, V> = HashMap<K, V, BuildHasherDefault<LiteralHasher>>;
 /// The same hashing started from a random state drawn once per map, for the maps that
 /// events insert into (interned event ids and join keys): collisions then cannot be
 /// precomputed from the input alone, and hashing stays much cheaper than SipHash.
+/// (`text_table` uses it for interned event ids and join keys.)
 #[derive(Debug, Clone, Copy)]
 pub struct SeededState(u64);
 
@@ -74,9 +75,6 @@ impl BuildHasher for SeededState {
         LiteralHasher(self.0)
     }
 }
-
-/// A map keyed by event-supplied text.
-pub type SeededMap<K, V> = HashMap<K, V, SeededState>;
 
 #[cfg(test)]
 mod tests {
@@ -96,7 +94,7 @@ mod tests {
             assert_eq!(m.get(format!("value-{i}").as_str()), Some(&i));
         }
         assert_eq!(m.get("value-1000"), None);
-        let mut seeded: SeededMap<String, usize> = SeededMap::default();
+        let mut seeded: HashMap<String, usize, SeededState> = HashMap::default();
         seeded.insert("k".into(), 1);
         assert_eq!(seeded.get("k"), Some(&1));
         let (a, b) = (SeededState::default(), SeededState::default());

@@ -35,8 +35,11 @@ mod slots;
 #[cfg(test)]
 mod tests_shared_dispatch;
 mod text;
+mod text_table;
 mod time;
 mod value;
+mod wildcard;
+mod wildcard_list;
 
 pub use error::EqlError;
 pub use evaluator::EqlEvaluator;

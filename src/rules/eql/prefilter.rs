@@ -28,6 +28,22 @@ const LOW_SELECTIVITY: &[&str] = &[
     "user.domain",
 ];
 
+/// Extra score of indexing on a field outside the document root and the `event` object.
+/// Dispatch reads `event.category` for every event, so those two objects are always
+/// scanned already; any other object an index reads (`winlog.event_data`, say) is
+/// scanned for every event of the bucket, and scanning cold objects, not hashing, is
+/// what most of the time of a large set goes to (their keys are cache misses). It tips
+/// the choice towards `event.code == "4738"` over a rarer `winlog.event_data` needle when
+/// few filters share the code, never towards a common needle.
+const OBJECT_SCAN: usize = 10;
+
+fn placement_cost(path: &str) -> usize {
+    match path.rsplit_once('.') {
+        None | Some(("event", _)) => 0,
+        Some(_) => OBJECT_SCAN,
+    }
+}
+
 /// A necessary condition: some value of one of these fields, folded, fits one needle.
 pub type Requirement = Vec<(FieldPath, Vec<Needle>)>;
 
@@ -40,8 +56,8 @@ pub fn options(cond: &Cond) -> Vec<Requirement> {
 }
 
 /// The cheapest option to index on: the one whose needles the fewest filters of the rule
-/// set share (`shared` counts them), avoiding fields most events carry, exact values
-/// before affixes before inner literals.
+/// set share (`shared` counts them), avoiding fields most events carry and objects that
+/// dispatch does not read anyway, exact values before affixes before inner literals.
 pub fn choose(
     options: &[Requirement],
     shared: &dyn Fn(&str, &Needle) -> usize,
@@ -58,17 +74,18 @@ pub fn choose(
                 } else {
                     0
                 };
-                needles
-                    .iter()
-                    .map(|n| {
-                        let kind = match n {
-                            Needle::Exact(_) => 0,
-                            Needle::Prefix(_) | Needle::Suffix(_) => 1,
-                            Needle::Contains(_) => 2,
-                        };
-                        common + shared(&f.path, n).saturating_mul(4) + kind
-                    })
-                    .sum::<usize>()
+                placement_cost(&f.path)
+                    + needles
+                        .iter()
+                        .map(|n| {
+                            let kind = match n {
+                                Needle::Exact(_) => 0,
+                                Needle::Prefix(_) | Needle::Suffix(_) => 1,
+                                Needle::Contains(_) => 2,
+                            };
+                            common + shared(&f.path, n).saturating_mul(4) + kind
+                        })
+                        .sum::<usize>()
             })
             .sum()
     };
@@ -177,5 +194,11 @@ mod tests {
         assert_eq!(r[0].0.path, "process.name");
         let r = req(r#"event.type == "start""#).unwrap();
         assert_eq!(r[0].0.path, "event.type");
+        // Objects that dispatch reads anyway win over equally rare needles elsewhere ...
+        let r = req(r#"event.code == "4738" and winlog.event_data.NewUACList == "X""#).unwrap();
+        assert_eq!(r[0].0.path, "event.code");
+        // ... but not over argument lists' common tokens.
+        let r = req(r#"process.name : ("net.exe", "net1.exe") and process.args : "user""#).unwrap();
+        assert_eq!(r[0].0.path, "process.name");
     }
 }

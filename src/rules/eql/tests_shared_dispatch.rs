@@ -46,6 +46,26 @@ const QUERIES: &[&str] = &[
     // Non-ASCII needles and values: byte lengths and end bytes of folded text.
     r#"process where process.name : ("NET1.EXE", "étÉ.exe") or process.executable : "*\\DROP.EXE""#,
     r#"process where process.name : "ÉTÉ*" or process.command_line : "*now""#,
+    // Pattern lists long enough for one table (whole values, affixes, `?:` drives).
+    r#"process where process.executable : ("?:\\Windows\\System32\\*", "C:\\Users\\*", "*\\drop.exe", "d:\\data\\file.txt", "x.exe")"#,
+    r#"process where process.name like ("cmd.exe", "NET1.exe", "rundll32.dll", "x", "*.EXE")"#,
+    r#"file where file.path : ("c:\\users\\x\\appdata\\y\\drop.exe", "?:\\data\\*", "*.TXT", "é*")"#,
+];
+
+/// Each pattern list above, written as one test per pattern.
+const EXPANDED: &[(&str, &str)] = &[
+    (
+        r#"process where process.executable : ("?:\\Windows\\System32\\*", "C:\\Users\\*", "*\\drop.exe", "d:\\data\\file.txt", "x.exe")"#,
+        r#"process where process.executable : "?:\\Windows\\System32\\*" or process.executable : "C:\\Users\\*" or process.executable : "*\\drop.exe" or process.executable : "d:\\data\\file.txt" or process.executable : "x.exe""#,
+    ),
+    (
+        r#"process where process.name like ("cmd.exe", "NET1.exe", "rundll32.dll", "x", "*.EXE")"#,
+        r#"process where process.name like "cmd.exe" or process.name like "NET1.exe" or process.name like "rundll32.dll" or process.name like "x" or process.name like "*.EXE""#,
+    ),
+    (
+        r#"file where file.path : ("c:\\users\\x\\appdata\\y\\drop.exe", "?:\\data\\*", "*.TXT", "é*")"#,
+        r#"file where file.path : "c:\\users\\x\\appdata\\y\\drop.exe" or file.path : "?:\\data\\*" or file.path : "*.TXT" or file.path : "é*""#,
+    ),
 ];
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
@@ -212,6 +232,22 @@ fn shared_dispatch_equals_each_rule_alone() {
             together,
             "seed {seed} reversed"
         );
+    }
+}
+
+#[test]
+fn pattern_lists_equal_their_patterns_one_by_one() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let events: Vec<Event> = (0..2000).map(|i| random_event(&mut rng, i)).collect();
+    for (list, expanded) in EXPANDED {
+        assert!(QUERIES.contains(list), "{list} is in the mix");
+        let (a, b) = (compile(list).unwrap(), compile(expanded).unwrap());
+        let mut fired = 0;
+        for e in &events {
+            assert_eq!(a.matches(e), b.matches(e), "{list} on {}", e.doc);
+            fired += usize::from(a.matches(e));
+        }
+        assert!(fired > 0 && fired < events.len(), "{list}: {fired}");
     }
 }
 
