@@ -5,12 +5,15 @@
 //! arrays match when any element matches; a missing field fails every test except
 //! `null` and `exists: false`.
 
+#[cfg(test)]
 use super::compile::{CompiledDetection, CompiledField, Search};
+#[cfg(test)]
 use super::condition::Cond;
 use super::doc_index::{DocIndex, IndexBuffers};
 use super::fieldmap::{DocPath, FieldRef, SourceKind};
 use super::matcher::{joined_strings, parse_number, scalar_str};
-use super::modifiers::{CmpOp, RefKind, ValueTest};
+use super::memo::{EventMemo, MemoBuffers, Resolved};
+use super::modifiers::{CmpOp, FieldTest, RefKind, ValueTest};
 use crate::model::fields;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -26,6 +29,8 @@ pub struct EventCtx<'a> {
     /// Every string of the document, NUL-separated, built on first use by a keyword test.
     joined: RefCell<String>,
     joined_ready: Cell<bool>,
+    /// Answers of the rule set's shared items and fields on this event.
+    pub memo: EventMemo<'a>,
 }
 
 /// Allocations an [`EventCtx`] hands to the next event.
@@ -33,21 +38,24 @@ pub struct EventCtx<'a> {
 pub struct CtxBuffers {
     index: IndexBuffers,
     joined: String,
+    memo: MemoBuffers,
 }
 
 impl<'a> EventCtx<'a> {
     #[cfg(test)]
     pub fn new(doc: &'a Value, source: SourceKind) -> Self {
-        Self::with_buffers(doc, source, CtxBuffers::default(), false)
+        Self::with_buffers(doc, source, CtxBuffers::default(), false, (0, 0))
     }
 
     /// A context that reuses another event's allocations; `eager` indexes the document
-    /// before the first path lookup (see [`DocIndex::new`]).
+    /// before the first path lookup (see [`DocIndex::new`]); `shared` is the number of
+    /// shared items and fields the memo has room for.
     pub fn with_buffers(
         doc: &'a Value,
         source: SourceKind,
         buffers: CtxBuffers,
         eager: bool,
+        shared: (usize, usize),
     ) -> Self {
         let mut joined = buffers.joined;
         joined.clear();
@@ -58,6 +66,7 @@ impl<'a> EventCtx<'a> {
             computed: Default::default(),
             joined: RefCell::new(joined),
             joined_ready: Cell::new(false),
+            memo: EventMemo::begin(buffers.memo, shared.0, shared.1),
         }
     }
 
@@ -66,6 +75,7 @@ impl<'a> EventCtx<'a> {
         CtxBuffers {
             index: self.paths.into_buffers(),
             joined: self.joined.into_inner(),
+            memo: self.memo.into_buffers(),
         }
     }
 
@@ -83,6 +93,21 @@ impl<'a> EventCtx<'a> {
             .get_or_init(|| build(self.doc))
             .as_deref()
     }
+
+    /// A resolved field as a found value (computed slots are filled by [`resolve`]).
+    pub fn found(&self, r: Resolved<'a>) -> Option<Found<'_>> {
+        match r {
+            Resolved::Absent => None,
+            Resolved::Json(v) => Some(Found::Json(v)),
+            Resolved::Computed(slot) => self
+                .computed
+                .get(usize::from(slot))?
+                .get()?
+                .as_deref()
+                .map(Found::Computed),
+            Resolved::Fixed(s) => Some(Found::Computed(s)),
+        }
+    }
 }
 
 /// A found field value: in the document, or computed.
@@ -91,10 +116,14 @@ pub enum Found<'a> {
     Computed(&'a str),
 }
 
+/// The plain evaluation of one detection, field by field without the shared memo: the
+/// reference the shared path ([`super::shared`]) is tested against.
+#[cfg(test)]
 pub fn matches(det: &CompiledDetection, ctx: &EventCtx<'_>) -> bool {
     eval_cond(&det.cond, det, ctx)
 }
 
+#[cfg(test)]
 fn eval_cond(c: &Cond, det: &CompiledDetection, ctx: &EventCtx<'_>) -> bool {
     match c {
         Cond::Ident(i) => det.searches.get(*i).is_some_and(|s| eval_search(s, ctx)),
@@ -104,6 +133,7 @@ fn eval_cond(c: &Cond, det: &CompiledDetection, ctx: &EventCtx<'_>) -> bool {
     }
 }
 
+#[cfg(test)]
 fn eval_search(s: &Search, ctx: &EventCtx<'_>) -> bool {
     match s {
         Search::And(fields) => fields.iter().all(|f| eval_field(f, ctx)),
@@ -113,19 +143,24 @@ fn eval_search(s: &Search, ctx: &EventCtx<'_>) -> bool {
 
 /// Resolves a mapped field: the first candidate path present in the document.
 pub fn lookup<'c>(field: &FieldRef, ctx: &'c EventCtx<'_>) -> Option<Found<'c>> {
+    ctx.found(resolve(field, ctx))
+}
+
+/// [`lookup`] without borrowing the context: what the per-event memo keeps.
+pub fn resolve<'a>(field: &FieldRef, ctx: &EventCtx<'a>) -> Resolved<'a> {
     for p in &field.per_source[ctx.source as usize] {
         let found = match p {
-            DocPath::Path(path) => ctx.paths.get(path).map(Found::Json),
-            DocPath::EcsUser => ctx.computed(0, ecs_user).map(Found::Computed),
-            DocPath::SubjectUser => ctx.computed(1, subject_user).map(Found::Computed),
-            DocPath::EcsHashes => ctx.computed(2, ecs_hashes).map(Found::Computed),
-            DocPath::MandatoryLabel => mandatory_label(ctx.doc).map(Found::Computed),
+            DocPath::Path(path) => ctx.paths.get(path).map(Resolved::Json),
+            DocPath::EcsUser => ctx.computed(0, ecs_user).map(|_| Resolved::Computed(0)),
+            DocPath::SubjectUser => ctx.computed(1, subject_user).map(|_| Resolved::Computed(1)),
+            DocPath::EcsHashes => ctx.computed(2, ecs_hashes).map(|_| Resolved::Computed(2)),
+            DocPath::MandatoryLabel => mandatory_label(ctx.doc).map(Resolved::Fixed),
         };
-        if found.is_some() {
+        if let Some(found) = found {
             return found;
         }
     }
-    None
+    Resolved::Absent
 }
 
 fn ecs_user(doc: &Value) -> Option<String> {
@@ -210,28 +245,39 @@ fn is_null(found: &Option<Found>) -> bool {
     }
 }
 
+#[cfg(test)]
 fn eval_field(cf: &CompiledField, ctx: &EventCtx<'_>) -> bool {
     let Some(field) = &cf.field else {
-        return eval_keywords(cf, ctx);
+        return eval_keywords(&cf.test, ctx);
     };
-    let found = lookup(field, ctx);
-    if cf.test.negate {
+    field_result(&cf.test, &cf.refs, lookup(field, ctx), ctx)
+}
+
+/// A field test's answer given the field's value (`refs`: mapped `fieldref` fields,
+/// aligned with `test.tests`).
+pub fn field_result(
+    test: &FieldTest,
+    refs: &[Option<FieldRef>],
+    found: Option<Found<'_>>,
+    ctx: &EventCtx<'_>,
+) -> bool {
+    if test.negate {
         // `neq`: present, and no value equals any listed value.
         return !is_null(&found)
-            && !cf.test.tests.iter().enumerate().any(|(i, t)| match &found {
-                Some(fv) => test_value(t, fv, cf.refs.get(i).and_then(Option::as_ref), ctx),
+            && !test.tests.iter().enumerate().any(|(i, t)| match &found {
+                Some(fv) => test_value(t, fv, refs.get(i).and_then(Option::as_ref), ctx),
                 None => false,
             });
     }
-    let mut results = cf.test.tests.iter().enumerate().map(|(i, t)| match t {
+    let mut results = test.tests.iter().enumerate().map(|(i, t)| match t {
         ValueTest::Null => is_null(&found),
         ValueTest::Exists(want) => is_null(&found) != *want,
         other => match &found {
             None => false,
-            Some(fv) => test_value(other, fv, cf.refs.get(i).and_then(Option::as_ref), ctx),
+            Some(fv) => test_value(other, fv, refs.get(i).and_then(Option::as_ref), ctx),
         },
     });
-    if cf.test.all {
+    if test.all {
         results.all(|r| r)
     } else {
         results.any(|r| r)
@@ -286,8 +332,8 @@ fn compare_ref(value: &str, reference: &str, kind: RefKind, cased: bool) -> bool
 }
 
 /// Keyword search over every string (and number) of the document.
-fn eval_keywords(cf: &CompiledField, ctx: &EventCtx<'_>) -> bool {
-    let mut pass = cf.test.tests.iter().map(|t| {
+pub fn eval_keywords(test: &FieldTest, ctx: &EventCtx<'_>) -> bool {
+    let mut pass = test.tests.iter().map(|t| {
         if let ValueTest::Str(set) = t
             && let Some(ac) = set.joinable_automaton()
         {
@@ -297,7 +343,7 @@ fn eval_keywords(cf: &CompiledField, ctx: &EventCtx<'_>) -> bool {
             test_value(t, &Found::Json(v), None, ctx)
         })
     });
-    if cf.test.all {
+    if test.all {
         pass.all(|r| r)
     } else {
         pass.any(|r| r)

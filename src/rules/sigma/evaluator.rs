@@ -89,8 +89,13 @@ impl<'s> SigmaEvaluator<'s> {
     fn run_rule(&mut self, d: usize, event: &Event, ctx: &EventCtx<'_>, out: &mut Vec<RuleMatch>) {
         let set = self.set;
         let entry = set.detection(d);
-        if !eval::matches(&entry.compiled.detection, ctx)
-            || !entry.filters.iter().all(|f| eval::matches(f, ctx))
+        let shared = set.shared();
+        if !shared.matches(&entry.compiled.detection.cond, &entry.plan, ctx)
+            || !entry
+                .filters
+                .iter()
+                .zip(&entry.filter_plans)
+                .all(|(f, plan)| shared.matches(&f.cond, plan, ctx))
         {
             return;
         }
@@ -144,7 +149,7 @@ impl Evaluator for SigmaEvaluator<'_> {
         let eager = candidates.len() >= EAGER_INDEX_RULES
             || candidates.scan_fields().len() >= EAGER_INDEX_PATHS;
         let buffers = std::mem::take(&mut self.ctx_buffers);
-        let ctx = EventCtx::with_buffers(&event.doc, source, buffers, eager);
+        let ctx = EventCtx::with_buffers(&event.doc, source, buffers, eager, set.shared().sizes());
         if candidates.needs_scan() {
             let prefilter = set.prefilter();
             if candidates.scan_whole() {

@@ -28,6 +28,8 @@ pub struct StrSet {
     prefix: Vec<String>,
     suffix: Vec<String>,
     contains: Option<AhoCorasick>,
+    /// The automaton's needles as written (for [`StrSet::signature`]).
+    needles: Vec<String>,
     regex: Option<Regex>,
     /// Patterns that were YAML integers: also equal to decimal or `0x` hex field values.
     numbers: Vec<i64>,
@@ -102,6 +104,7 @@ impl StrSet {
                 .build(&needles)
                 .map_err(|e| MatcherError(format!("cannot build substring matcher: {e}")))?;
             set.contains = Some(ac);
+            set.needles = needles;
         }
         if !regex_parts.is_empty() {
             let flags = if cased { "(?s)" } else { "(?is)" };
@@ -159,6 +162,24 @@ impl StrSet {
 }
 
 impl StrSet {
+    /// Appends a text that is equal for two sets exactly when they were built from the
+    /// same patterns, case rule and numbers (so they answer every value alike).
+    pub fn signature(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(
+            out,
+            "str{{{}{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}}}",
+            u8::from(self.cased),
+            u8::from(self.match_anything),
+            self.exact,
+            self.prefix,
+            self.suffix,
+            self.needles,
+            self.regex.as_ref().map(Regex::as_str),
+            self.numbers
+        );
+    }
+
     /// The substring automaton, when it is all this set tests and its needles hold no
     /// NUL, so it may run once over NUL-separated strings (see [`joined_strings`]).
     pub fn joinable_automaton(&self) -> Option<&AhoCorasick> {

@@ -63,6 +63,47 @@ pub struct FieldTest {
     pub required_literals: Option<Vec<String>>,
 }
 
+impl ValueTest {
+    /// Appends a text equal for two tests exactly when they answer every value alike.
+    pub fn signature(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = match self {
+            ValueTest::Str(set) => {
+                set.signature(out);
+                Ok(())
+            }
+            ValueTest::Regex(re) => write!(out, "re{:?}", re.as_str()),
+            ValueTest::Cidr(nets) => write!(out, "cidr{nets:?}"),
+            ValueTest::Cmp(op, n) => write!(out, "cmp{op:?}{}", n.to_bits()),
+            ValueTest::Null => write!(out, "null"),
+            ValueTest::Exists(want) => write!(out, "exists{want}"),
+            ValueTest::FieldRef { other, kind, cased } => {
+                write!(out, "ref{other:?}{kind:?}{cased}")
+            }
+        };
+    }
+}
+
+impl FieldTest {
+    /// Appends a text equal for two field tests exactly when they answer every document
+    /// alike, given the same mapped field (the field name is part of it).
+    pub fn signature(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(
+            out,
+            "{:?}|{}{}|{}|",
+            self.field,
+            u8::from(self.all),
+            u8::from(self.negate),
+            self.tests.len()
+        );
+        for t in &self.tests {
+            t.signature(out);
+            out.push(';');
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Modifier {
     Contains,
