@@ -12,6 +12,7 @@ use super::fieldmap;
 use super::literals::ScanStep;
 use super::logsource::DocFacts;
 use super::matcher::scalar_str;
+use super::memo::Resolved;
 use super::ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
 use crate::model::Event;
 use crate::rules::api::{Evaluator, RuleMatch};
@@ -147,7 +148,7 @@ impl Evaluator for SigmaEvaluator<'_> {
         let candidates = self.memo.get(set, &facts, source);
         // Many candidates read many paths: index the document at once.
         let eager = candidates.len() >= EAGER_INDEX_RULES
-            || candidates.scan_fields().len() >= EAGER_INDEX_PATHS;
+            || candidates.scan_fields().len() + candidates.scan_ids().len() >= EAGER_INDEX_PATHS;
         let buffers = std::mem::take(&mut self.ctx_buffers);
         let ctx = EventCtx::with_buffers(&event.doc, source, buffers, eager, set.shared().sizes());
         if candidates.needs_scan() {
@@ -157,6 +158,11 @@ impl Evaluator for SigmaEvaluator<'_> {
             } else {
                 for steps in candidates.scan_fields() {
                     scan_field(steps, &ctx, |v| prefilter.scan(v, &mut hits, &mut hit_ids));
+                }
+                for &id in candidates.scan_ids() {
+                    if let Resolved::Json(v) = set.shared().resolve(id, &ctx) {
+                        prefilter.scan(v, &mut hits, &mut hit_ids);
+                    }
                 }
             }
         }

@@ -6,7 +6,7 @@
 //! that wrote them, so nothing is cleared between events.
 
 use serde_json::Value;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 
 /// A resolved field, without borrowing the event context (computed values by slot).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -24,12 +24,21 @@ pub struct MemoBuffers {
     stamp: u32,
     items: Vec<Cell<u32>>,
     fields: Vec<Cell<u64>>,
-    values: Vec<Resolved<'static>>,
+    values: Vec<Slot<'static>>,
+    lowered: String,
+}
+
+/// A resolved field and, once asked for, the span of its ASCII-lowercased text in the
+/// memo's arena.
+#[derive(Clone, Copy)]
+struct Slot<'d> {
+    value: Resolved<'d>,
+    lowered: Option<(u32, u32)>,
 }
 
 /// Gives a cleared vector's allocation a new element lifetime (see `doc_index::recycle`).
 #[allow(clippy::unnecessary_filter_map)]
-fn recycle<'b>(mut v: Vec<Resolved<'_>>) -> Vec<Resolved<'b>> {
+fn recycle<'b>(mut v: Vec<Slot<'_>>) -> Vec<Slot<'b>> {
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
 }
@@ -41,7 +50,8 @@ pub struct EventMemo<'d> {
     stamp: u32,
     items: Vec<Cell<u32>>,
     fields: Vec<Cell<u64>>,
-    values: RefCell<Vec<Resolved<'d>>>,
+    values: RefCell<Vec<Slot<'d>>>,
+    lowered: RefCell<String>,
 }
 
 impl<'d> EventMemo<'d> {
@@ -52,7 +62,9 @@ impl<'d> EventMemo<'d> {
             items: mut item_slots,
             fields: mut field_slots,
             values,
+            mut lowered,
         } = buffers;
+        lowered.clear();
         let mut stamp = stamp.wrapping_add(1);
         if stamp == 0 || stamp > u32::MAX >> 1 {
             // Wrapped: forget every slot so no old answer looks current.
@@ -71,6 +83,7 @@ impl<'d> EventMemo<'d> {
             items: item_slots,
             fields: field_slots,
             values: RefCell::new(recycle(values)),
+            lowered: RefCell::new(lowered),
         }
     }
 
@@ -81,6 +94,7 @@ impl<'d> EventMemo<'d> {
             items: self.items,
             fields: self.fields,
             values: recycle(self.values.into_inner()),
+            lowered: self.lowered.into_inner(),
         }
     }
 
@@ -103,7 +117,35 @@ impl<'d> EventMemo<'d> {
             return None;
         }
         let values = self.values.try_borrow().ok()?;
-        values.get((v & u64::from(u32::MAX)) as usize).copied()
+        values
+            .get((v & u64::from(u32::MAX)) as usize)
+            .map(|s| s.value)
+    }
+
+    /// The ASCII-lowercased copy of `text`, the single string value of field `id`
+    /// (already resolved on this event), made once per event.
+    pub fn lowered(&self, id: u32, text: &str) -> Option<Ref<'_, str>> {
+        let v = self.fields.get(id as usize)?.get();
+        if (v >> 32) as u32 != self.stamp {
+            return None;
+        }
+        let at = (v & u64::from(u32::MAX)) as usize;
+        let mut values = self.values.try_borrow_mut().ok()?;
+        let slot = values.get_mut(at)?;
+        let (start, end) = match slot.lowered {
+            Some(span) => span,
+            None => {
+                let mut arena = self.lowered.try_borrow_mut().ok()?;
+                let start = arena.len();
+                arena.push_str(text);
+                arena[start..].make_ascii_lowercase();
+                let span = (u32::try_from(start).ok()?, u32::try_from(arena.len()).ok()?);
+                slot.lowered = Some(span);
+                span
+            }
+        };
+        let arena = self.lowered.try_borrow().ok()?;
+        Ref::filter_map(arena, |a| a.get(start as usize..end as usize)).ok()
     }
 
     pub fn set_field(&self, id: u32, value: Resolved<'d>) {
@@ -115,7 +157,10 @@ impl<'d> EventMemo<'d> {
         let Ok(at) = u32::try_from(values.len()) else {
             return;
         };
-        values.push(value);
+        values.push(Slot {
+            value,
+            lowered: None,
+        });
         c.set(u64::from(self.stamp) << 32 | u64::from(at));
     }
 }
@@ -146,6 +191,11 @@ mod tests {
             assert_eq!(memo.field(0), Some(Resolved::Json(&doc)));
             assert_eq!(memo.field(2), Some(Resolved::Absent));
             assert_eq!(memo.field(1), None);
+            assert_eq!(memo.lowered(1, "X").as_deref(), None);
+            assert_eq!(memo.lowered(0, "Net USER").as_deref(), Some("net user"));
+            assert_eq!(memo.lowered(2, "ÄB c").as_deref(), Some("Äb c"));
+            // The first copy is kept for the event.
+            assert_eq!(memo.lowered(0, "other").as_deref(), Some("net user"));
             buffers = memo.into_buffers();
         }
     }

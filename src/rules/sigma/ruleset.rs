@@ -264,7 +264,6 @@ impl SigmaRuleSet {
             d.plan = items.add(&d.compiled.detection);
             d.filter_plans = d.filters.iter().map(|f| items.add(f)).collect();
         }
-        self.shared = items.finish();
         // Literals a keyword search supplies can be anywhere in an event: prefiltering
         // them needs an overlapping scan of every string, which costs more than evaluating
         // the few keyword rules outright, so those rules wait on no literal.
@@ -288,8 +287,13 @@ impl SigmaRuleSet {
         let (prefilter, ids) = Prefilter::build(&lists);
         self.prefilter = prefilter;
         for ((d, req), scan) in self.detections.iter_mut().zip(ids).zip(sources) {
-            d.required = req.map(|patterns| Required { patterns, scan });
+            d.required = req.map(|patterns| Required {
+                patterns,
+                stored_ids: scan.stored.iter().map(|f| items.field_id(f)).collect(),
+                scan,
+            });
         }
+        self.shared = items.finish();
         for (i, d) in self.detections.iter().enumerate() {
             let codes = codes::required_codes(&d.compiled.detection);
             self.dispatch.add(i, &d.compiled.guard, codes.as_deref());

@@ -9,9 +9,11 @@
 
 use super::compile::{CompiledDetection, Search};
 use super::condition::Cond;
-use super::eval::{self, EventCtx};
+use super::eval::{self, EventCtx, Found};
 use super::fieldmap::FieldRef;
-use super::modifiers::FieldTest;
+use super::memo::Resolved;
+use super::modifiers::{FieldTest, ValueTest};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -22,6 +24,8 @@ pub struct Item {
     field: Option<u32>,
     test: Arc<FieldTest>,
     refs: Vec<Option<FieldRef>>,
+    /// A case-insensitive string test reads the value ASCII-lowercased.
+    folds: bool,
 }
 
 /// A search identifier's body over item ids.
@@ -69,7 +73,8 @@ impl ItemsBuilder {
         }
     }
 
-    fn field(&mut self, f: &FieldRef) -> u32 {
+    /// The shared id of a mapped field.
+    pub fn field_id(&mut self, f: &FieldRef) -> u32 {
         let ids = self.field_ids.entry(f.name.clone()).or_default();
         if let Some(&id) = ids
             .iter()
@@ -89,7 +94,7 @@ impl ItemsBuilder {
         test: &Arc<FieldTest>,
         refs: &[Option<FieldRef>],
     ) -> u32 {
-        let field = field.map(|f| self.field(f));
+        let field = field.map(|f| self.field_id(f));
         let mut key = std::mem::take(&mut self.key);
         key.clear();
         // The mapped field is the field's id; `fieldref` targets go by their full mapping.
@@ -103,6 +108,10 @@ impl ItemsBuilder {
                     field,
                     test: test.clone(),
                     refs: refs.to_vec(),
+                    folds: test
+                        .tests
+                        .iter()
+                        .any(|t| matches!(t, ValueTest::Str(set) if !set.is_cased())),
                 });
                 self.item_ids.insert(key.clone(), id);
                 id
@@ -136,6 +145,19 @@ impl SharedItems {
         }
     }
 
+    /// Field `id` on this event, resolved on first use.
+    pub fn resolve<'a>(&self, id: u32, ctx: &EventCtx<'a>) -> Resolved<'a> {
+        if let Some(r) = ctx.memo.field(id) {
+            return r;
+        }
+        let Some(field) = self.fields.get(id as usize) else {
+            return Resolved::Absent;
+        };
+        let r = eval::resolve(field, ctx);
+        ctx.memo.set_field(id, r);
+        r
+    }
+
     fn item(&self, id: u32, ctx: &EventCtx<'_>) -> bool {
         if let Some(answer) = ctx.memo.item(id) {
             return answer;
@@ -146,18 +168,21 @@ impl SharedItems {
         let answer = match item.field {
             None => eval::eval_keywords(&item.test, ctx),
             Some(f) => {
-                let resolved = match ctx.memo.field(f) {
-                    Some(r) => r,
-                    None => match self.fields.get(f as usize) {
-                        Some(field) => {
-                            let r = eval::resolve(field, ctx);
-                            ctx.memo.set_field(f, r);
-                            r
-                        }
-                        None => return false,
-                    },
+                let found = ctx.found(self.resolve(f, ctx));
+                let text = match &found {
+                    Some(Found::Json(Value::String(s))) => Some(s.as_str()),
+                    Some(Found::Computed(s)) => Some(*s),
+                    _ => None,
                 };
-                eval::field_result(&item.test, &item.refs, ctx.found(resolved), ctx)
+                match text
+                    .filter(|_| item.folds)
+                    .and_then(|t| ctx.memo.lowered(f, t))
+                {
+                    Some(lowered) => {
+                        eval::field_result(&item.test, &item.refs, found, Some(&lowered), ctx)
+                    }
+                    None => eval::field_result(&item.test, &item.refs, found, None, ctx),
+                }
             }
         };
         ctx.memo.set_item(id, answer);
