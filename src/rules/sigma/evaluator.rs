@@ -16,6 +16,7 @@ use super::memo::Resolved;
 use super::ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
 use crate::model::Event;
 use crate::rules::api::{Evaluator, RuleMatch};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Candidate rules (or prefilter scan fields) from which an event's document is indexed
@@ -31,6 +32,8 @@ pub struct SigmaEvaluator<'a> {
     hit_ids: Vec<u32>,
     marks: Vec<u64>,
     to_run: Vec<usize>,
+    /// Lowercased copies of scanned strings the memo does not keep.
+    scratch: String,
     ctx_buffers: CtxBuffers,
     buffers: Vec<Vec<Candidate>>,
 }
@@ -44,6 +47,7 @@ impl<'a> SigmaEvaluator<'a> {
             hit_ids: Vec::new(),
             marks: Vec::new(),
             to_run: Vec::new(),
+            scratch: String::new(),
             ctx_buffers: CtxBuffers::default(),
             buffers: vec![Vec::new(); set.correlation_count()],
         }
@@ -153,15 +157,26 @@ impl Evaluator for SigmaEvaluator<'_> {
         let ctx = EventCtx::with_buffers(&event.doc, source, buffers, eager, set.shared().sizes());
         if candidates.needs_scan() {
             let prefilter = set.prefilter();
+            let scratch = &mut self.scratch;
             if candidates.scan_whole() {
-                prefilter.scan(ctx.doc, &mut hits, &mut hit_ids);
+                prefilter.scan(ctx.doc, &mut hits, &mut hit_ids, scratch);
             } else {
                 for steps in candidates.scan_fields() {
-                    scan_field(steps, &ctx, |v| prefilter.scan(v, &mut hits, &mut hit_ids));
+                    scan_field(steps, &ctx, |v| {
+                        prefilter.scan(v, &mut hits, &mut hit_ids, scratch)
+                    });
                 }
                 for &id in candidates.scan_ids() {
-                    if let Resolved::Json(v) = set.shared().resolve(id, &ctx) {
-                        prefilter.scan(v, &mut hits, &mut hit_ids);
+                    let Resolved::Json(v) = set.shared().resolve(id, &ctx) else {
+                        continue;
+                    };
+                    let lowered = match v {
+                        Value::String(s) => ctx.memo.lowered(id, s),
+                        _ => None,
+                    };
+                    match lowered {
+                        Some(text) => prefilter.scan_lowered(&text, &mut hits, &mut hit_ids),
+                        None => prefilter.scan(v, &mut hits, &mut hit_ids, scratch),
                     }
                 }
             }

@@ -115,7 +115,7 @@ impl StrSet {
         if !regex_parts.is_empty() {
             let flags = if cased { "(?s)" } else { "(?is)" };
             let body = format!("{flags}(?:{})", regex_parts.join("|"));
-            let re = Regex::new(&body)
+            let re = build_regex(&body)
                 .map_err(|e| MatcherError(format!("cannot compile wildcard pattern: {e}")))?;
             set.regex = Some(re);
         }
@@ -242,6 +242,19 @@ impl StrSet {
         codes.dedup();
         Some(codes)
     }
+}
+
+/// Room for a regex's lazy DFA. The regex crate's 2 MiB default is too small for some
+/// SigmaHQ patterns (`\w{1,64}` in Unicode mode): their lazy DFA cannot be built and
+/// every search falls back to a backtracker that clears a visited set the size of the
+/// pattern times the value. The cache grows only as a pattern needs it.
+const REGEX_DFA_BYTES: usize = 4 << 20;
+
+/// Compiles a Sigma regular expression (or wildcard pattern) with [`REGEX_DFA_BYTES`].
+pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .dfa_size_limit(REGEX_DFA_BYTES)
+        .build()
 }
 
 /// Appends every string under `v` to `out`, each followed by a NUL.

@@ -5,7 +5,7 @@
 //! comparisons) pick the kind of test. Every error says which value or modifier is wrong.
 
 use super::encode::{self, Utf16};
-use super::matcher::StrSet;
+use super::matcher::{StrSet, build_regex};
 use super::values::{self, Pattern};
 use super::yaml::Scalar;
 use ipnet::IpNet;
@@ -273,7 +273,7 @@ pub fn compile_field(
             } else {
                 format!("(?{flags}){text}")
             };
-            let re = Regex::new(&body)
+            let re = build_regex(&body)
                 .map_err(|e| format!("invalid regular expression '{text}': {e}"))?;
             test.tests.push(ValueTest::Regex(re));
         }
