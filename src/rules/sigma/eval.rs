@@ -153,9 +153,18 @@ pub fn lookup<'c>(field: &FieldRef, ctx: &'c EventCtx<'_>) -> Option<Found<'c>> 
 
 /// [`lookup`] without borrowing the context: what the per-event memo keeps.
 pub fn resolve<'a>(field: &FieldRef, ctx: &EventCtx<'a>) -> Resolved<'a> {
-    for p in &field.per_source[ctx.source as usize] {
+    resolve_hashed(field, &[], ctx)
+}
+
+/// [`resolve`] with the path hashes of `field.per_source[ctx.source]` when precomputed
+/// (aligned with it; an empty slice when not).
+pub fn resolve_hashed<'a>(field: &FieldRef, hashes: &[u64], ctx: &EventCtx<'a>) -> Resolved<'a> {
+    for (i, p) in field.per_source[ctx.source as usize].iter().enumerate() {
         let found = match p {
-            DocPath::Path(path) => ctx.paths.get(path).map(Resolved::Json),
+            DocPath::Path(path) => ctx
+                .paths
+                .get_hashed(path, hashes.get(i).copied())
+                .map(Resolved::Json),
             DocPath::EcsUser => ctx.computed(0, ecs_user).map(|_| Resolved::Computed(0)),
             DocPath::SubjectUser => ctx.computed(1, subject_user).map(|_| Resolved::Computed(1)),
             DocPath::EcsHashes => ctx.computed(2, ecs_hashes).map(|_| Resolved::Computed(2)),

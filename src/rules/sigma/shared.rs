@@ -9,8 +9,9 @@
 
 use super::compile::{CompiledDetection, Search};
 use super::condition::Cond;
+use super::doc_index::path_hash;
 use super::eval::{self, EventCtx, Found};
-use super::fieldmap::FieldRef;
+use super::fieldmap::{DocPath, FieldRef, SOURCE_KINDS};
 use super::memo::Resolved;
 use super::modifiers::{FieldTest, ValueTest};
 use serde_json::Value;
@@ -39,6 +40,8 @@ pub enum PlanSearch {
 #[derive(Debug, Default)]
 pub struct SharedItems {
     fields: Vec<FieldRef>,
+    /// Per field and source kind, the path hash of each stored path (0 for computed).
+    hashes: Vec<[Vec<u64>; SOURCE_KINDS]>,
     items: Vec<Item>,
 }
 
@@ -84,6 +87,15 @@ impl ItemsBuilder {
         }
         let id = u32::try_from(self.shared.fields.len()).unwrap_or(u32::MAX);
         self.shared.fields.push(f.clone());
+        self.shared.hashes.push(f.per_source.clone().map(|paths| {
+            paths
+                .iter()
+                .map(|p| match p {
+                    DocPath::Path(path) => path_hash(path),
+                    _ => 0,
+                })
+                .collect()
+        }));
         ids.push(id);
         id
     }
@@ -153,7 +165,11 @@ impl SharedItems {
         let Some(field) = self.fields.get(id as usize) else {
             return Resolved::Absent;
         };
-        let r = eval::resolve(field, ctx);
+        let hashes = self
+            .hashes
+            .get(id as usize)
+            .map_or(&[][..], |h| h[ctx.source as usize].as_slice());
+        let r = eval::resolve_hashed(field, hashes, ctx);
         ctx.memo.set_field(id, r);
         r
     }
