@@ -7,6 +7,7 @@
 //! the event's strings tells which rules can still match.
 
 use super::logsource::{Clause, DocFacts, Guard, module_aliases};
+use super::scan_cache::ScanCache;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -223,52 +224,38 @@ impl Prefilter {
     /// Marks in `hits` (a bitset over pattern ids, zero for ids not yet seen) every
     /// literal found in the strings of `v` (lowercased in `scratch`), and lists each newly
     /// marked id in `ids`.
-    pub fn scan(&self, v: &Value, hits: &mut [u64], ids: &mut Vec<u32>, scratch: &mut String) {
+    pub fn scan(&self, v: &Value, out: &mut ScanOut<'_>, scratch: &mut String) {
         if let Some(ac) = &self.automaton {
-            scan_value(ac, v, hits, ids, scratch);
+            scan_value(ac, v, out, scratch);
         }
     }
 
     /// [`Prefilter::scan`] of one string already ASCII-lowercased.
-    pub fn scan_lowered(&self, text: &str, hits: &mut [u64], ids: &mut Vec<u32>) {
+    pub fn scan_lowered(&self, text: &str, out: &mut ScanOut<'_>) {
         if let Some(ac) = &self.automaton {
-            scan_text(ac, text, hits, ids);
+            out.cache.scan(ac, text, out.hits, out.ids);
         }
     }
 }
 
-fn scan_value(
-    ac: &AhoCorasick,
-    v: &Value,
-    hits: &mut [u64],
-    ids: &mut Vec<u32>,
-    scratch: &mut String,
-) {
+/// Where a scan records its hits: the bitset over pattern ids, the list of newly marked
+/// ids, and the cache of recent texts' scans.
+pub struct ScanOut<'a> {
+    pub hits: &'a mut [u64],
+    pub ids: &'a mut Vec<u32>,
+    pub cache: &'a mut ScanCache,
+}
+
+fn scan_value(ac: &AhoCorasick, v: &Value, out: &mut ScanOut<'_>, scratch: &mut String) {
     match v {
         Value::String(s) => {
             scratch.clear();
             scratch.push_str(s);
             scratch.make_ascii_lowercase();
-            scan_text(ac, scratch, hits, ids);
+            out.cache.scan(ac, scratch, out.hits, out.ids);
         }
-        Value::Array(items) => items
-            .iter()
-            .for_each(|i| scan_value(ac, i, hits, ids, scratch)),
-        Value::Object(map) => map
-            .values()
-            .for_each(|i| scan_value(ac, i, hits, ids, scratch)),
+        Value::Array(items) => items.iter().for_each(|i| scan_value(ac, i, out, scratch)),
+        Value::Object(map) => map.values().for_each(|i| scan_value(ac, i, out, scratch)),
         _ => {}
-    }
-}
-
-fn scan_text(ac: &AhoCorasick, text: &str, hits: &mut [u64], ids: &mut Vec<u32>) {
-    for m in ac.find_overlapping_iter(text) {
-        let id = m.pattern().as_usize();
-        if let Some(w) = hits.get_mut(id / 64)
-            && *w & (1 << (id % 64)) == 0
-        {
-            *w |= 1 << (id % 64);
-            ids.push(u32::try_from(id).unwrap_or(u32::MAX));
-        }
     }
 }

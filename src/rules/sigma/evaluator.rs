@@ -7,6 +7,7 @@
 
 use super::candidates::CandidateMemo;
 use super::correlation::{self, Candidate};
+use super::dispatch::ScanOut;
 use super::eval::{self, CtxBuffers, EventCtx, Found};
 use super::fieldmap;
 use super::literals::ScanStep;
@@ -14,6 +15,7 @@ use super::logsource::DocFacts;
 use super::matcher::scalar_str;
 use super::memo::Resolved;
 use super::ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
+use super::scan_cache::ScanCache;
 use crate::model::Event;
 use crate::rules::api::{Evaluator, RuleMatch};
 use serde_json::Value;
@@ -34,6 +36,7 @@ pub struct SigmaEvaluator<'a> {
     to_run: Vec<usize>,
     /// Lowercased copies of scanned strings the memo does not keep.
     scratch: String,
+    scan_cache: ScanCache,
     ctx_buffers: CtxBuffers,
     buffers: Vec<Vec<Candidate>>,
 }
@@ -48,6 +51,7 @@ impl<'a> SigmaEvaluator<'a> {
             marks: Vec::new(),
             to_run: Vec::new(),
             scratch: String::new(),
+            scan_cache: ScanCache::default(),
             ctx_buffers: CtxBuffers::default(),
             buffers: vec![Vec::new(); set.correlation_count()],
         }
@@ -158,13 +162,16 @@ impl Evaluator for SigmaEvaluator<'_> {
         if candidates.needs_scan() {
             let prefilter = set.prefilter();
             let scratch = &mut self.scratch;
+            let mut out = ScanOut {
+                hits: &mut hits,
+                ids: &mut hit_ids,
+                cache: &mut self.scan_cache,
+            };
             if candidates.scan_whole() {
-                prefilter.scan(ctx.doc, &mut hits, &mut hit_ids, scratch);
+                prefilter.scan(ctx.doc, &mut out, scratch);
             } else {
                 for steps in candidates.scan_fields() {
-                    scan_field(steps, &ctx, |v| {
-                        prefilter.scan(v, &mut hits, &mut hit_ids, scratch)
-                    });
+                    scan_field(steps, &ctx, |v| prefilter.scan(v, &mut out, scratch));
                 }
                 for &id in candidates.scan_ids() {
                     let Resolved::Json(v) = set.shared().resolve(id, &ctx) else {
@@ -175,8 +182,8 @@ impl Evaluator for SigmaEvaluator<'_> {
                         _ => None,
                     };
                     match lowered {
-                        Some(text) => prefilter.scan_lowered(&text, &mut hits, &mut hit_ids),
-                        None => prefilter.scan(v, &mut hits, &mut hit_ids, scratch),
+                        Some(text) => prefilter.scan_lowered(&text, &mut out),
+                        None => prefilter.scan(v, &mut out, scratch),
                     }
                 }
             }

@@ -24,6 +24,7 @@ mod meta;
 mod mitre;
 mod modifiers;
 mod ruleset;
+mod scan_cache;
 mod shared;
 mod values;
 mod yaml;
