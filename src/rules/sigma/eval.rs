@@ -352,6 +352,7 @@ fn test_value(
                 any_scalar(&other, &mut |_, b| compare_ref(a, b, *kind, *cased))
             })
         }
+        ValueTest::Time(t) => any_scalar(found, &mut |_, s| t.matches(s)),
         ValueTest::Null | ValueTest::Exists(_) => false,
     }
 }

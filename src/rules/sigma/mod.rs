@@ -26,6 +26,8 @@ mod modifiers;
 mod ruleset;
 mod scan_cache;
 mod shared;
+mod signature;
+mod time_parts;
 mod values;
 mod yaml;
 

@@ -6,6 +6,7 @@
 
 use super::encode::{self, Utf16};
 use super::matcher::{StrSet, build_regex};
+use super::time_parts::{TimePart, TimeTest};
 use super::values::{self, Pattern};
 use super::yaml::Scalar;
 use ipnet::IpNet;
@@ -46,6 +47,8 @@ pub enum ValueTest {
         kind: RefKind,
         cased: bool,
     },
+    /// A calendar part of a timestamp value (Sigma 2.1 time modifiers).
+    Time(TimeTest),
 }
 
 /// All the values of one `field|modifiers` key.
@@ -61,47 +64,6 @@ pub struct FieldTest {
     /// Literal texts one of which must occur in the value when the test passes
     /// (`None` when no such guarantee exists); feeds the shared prefilter.
     pub required_literals: Option<Vec<String>>,
-}
-
-impl ValueTest {
-    /// Appends a text equal for two tests exactly when they answer every value alike.
-    pub fn signature(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let _ = match self {
-            ValueTest::Str(set) => {
-                set.signature(out);
-                Ok(())
-            }
-            ValueTest::Regex(re) => write!(out, "re{:?}", re.as_str()),
-            ValueTest::Cidr(nets) => write!(out, "cidr{nets:?}"),
-            ValueTest::Cmp(op, n) => write!(out, "cmp{op:?}{}", n.to_bits()),
-            ValueTest::Null => write!(out, "null"),
-            ValueTest::Exists(want) => write!(out, "exists{want}"),
-            ValueTest::FieldRef { other, kind, cased } => {
-                write!(out, "ref{other:?}{kind:?}{cased}")
-            }
-        };
-    }
-}
-
-impl FieldTest {
-    /// Appends a text equal for two field tests exactly when they answer every document
-    /// alike, given the same mapped field (the field name is part of it).
-    pub fn signature(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let _ = write!(
-            out,
-            "{:?}|{}{}|{}|",
-            self.field,
-            u8::from(self.all),
-            u8::from(self.negate),
-            self.tests.len()
-        );
-        for t in &self.tests {
-            t.signature(out);
-            out.push(';');
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +87,7 @@ enum Modifier {
     Neq,
     Cased,
     Expand,
+    Time(TimePart),
 }
 
 fn parse_modifier(name: &str) -> Result<Modifier, String> {
@@ -153,11 +116,14 @@ fn parse_modifier(name: &str) -> Result<Modifier, String> {
         "neq" => Modifier::Neq,
         "cased" => Modifier::Cased,
         "expand" => Modifier::Expand,
-        other => {
-            return Err(format!(
-                "unknown modifier '{other}' (known: contains, startswith, endswith, all, re, i, m, s, base64, base64offset, utf16le, utf16be, utf16, wide, windash, cidr, exists, fieldref, gt, gte, lt, lte, neq, cased, expand)"
-            ));
-        }
+        other => match TimePart::from_name(other) {
+            Some(part) => Modifier::Time(part),
+            None => {
+                return Err(format!(
+                    "unknown modifier '{other}' (known: contains, startswith, endswith, all, re, i, m, s, base64, base64offset, utf16le, utf16be, utf16, wide, windash, cidr, exists, fieldref, gt, gte, lt, lte, neq, cased, expand, minute, hour, day, week, month, year)"
+                ));
+            }
+        },
     })
 }
 
@@ -204,6 +170,12 @@ pub fn compile_field(
         };
         test.tests.push(ValueTest::Exists(want));
         return Ok(test);
+    }
+    if let Some(part) = mods.iter().find_map(|m| match m {
+        Modifier::Time(part) => Some(*part),
+        _ => None,
+    }) {
+        return time_test(test, part, &mods, values);
     }
     if let Some(op) = mods.iter().find_map(|m| match m {
         Modifier::Cmp(op) => Some(*op),
@@ -360,6 +332,43 @@ pub fn compile_field(
         } else {
             Some(literal_sets.into_iter().flatten().collect())
         };
+    }
+    Ok(test)
+}
+
+/// A time modifier (`hour`...) with its whole-number values, compared for equality or
+/// by the one comparison modifier given with it.
+fn time_test(
+    mut test: FieldTest,
+    part: TimePart,
+    mods: &[Modifier],
+    values: &[Scalar],
+) -> Result<FieldTest, String> {
+    let name = format!("{part:?}").to_ascii_lowercase();
+    let mut op = None;
+    for m in mods {
+        match m {
+            Modifier::Time(p) if *p == part => {}
+            Modifier::Cmp(c) if op.is_none() => op = Some(*c),
+            Modifier::All | Modifier::Neq => {}
+            other => {
+                return Err(format!(
+                    "the '{name}' modifier combines only with gt, gte, lt, lte, neq and all, not with {other:?}"
+                ));
+            }
+        }
+    }
+    for v in values {
+        let value = match v {
+            Scalar::Int(i) => *i,
+            Scalar::Str(s) => s
+                .trim()
+                .parse()
+                .map_err(|_| format!("the '{name}' modifier needs whole numbers, got '{s}'"))?,
+            _ => return Err(format!("the '{name}' modifier needs whole numbers")),
+        };
+        test.tests
+            .push(ValueTest::Time(TimeTest { part, op, value }));
     }
     Ok(test)
 }

@@ -137,3 +137,49 @@ fn count(plan: &[super::shared::PlanSearch]) -> usize {
         })
         .sum()
 }
+
+/// Sigma 2.1 time modifiers through whole rules, by both paths.
+#[test]
+fn time_modifiers_fire_on_their_hours_only() {
+    let texts = [
+        "title: late\nid: late\nlogsource: {product: windows}\ndetection:\n  sel: {UtcTime|hour|gte: 22}\n  condition: sel\n",
+        "title: march\nid: march\nlogsource: {product: windows}\ndetection:\n  sel: {UtcTime|month: [3, 4]}\n  condition: sel\n",
+        "title: notmin\nid: notmin\nlogsource: {product: windows}\ndetection:\n  sel: {UtcTime|minute|neq: 15}\n  condition: sel\n",
+        "title: week\nid: week\nlogsource: {product: windows}\ndetection:\n  sel: {UtcTime|week|lte: 10}\n  year: {UtcTime|year: 2026}\n  condition: sel and year\n",
+    ];
+    let results = texts
+        .iter()
+        .map(|t| load_file(RuleOrigin::File(PathBuf::from("t.yml")), "t.yml", t))
+        .collect();
+    let set = SigmaRuleSet::new(results);
+    assert_eq!(
+        set.detection_count(),
+        texts.len(),
+        "{:?}",
+        set.diagnostics()
+    );
+    let doc = |ts: &str| {
+        json!({"winlog": {"channel": "Microsoft-Windows-Sysmon/Operational",
+            "event_data": {"UtcTime": ts}}, "event": {"code": "1"}})
+    };
+    let cases: &[(&str, &[&str])] = &[
+        ("2026-03-02 22:15:00.000", &["late", "march", "week"]),
+        ("2026-03-02 21:59:00.000", &["march", "notmin", "week"]),
+        ("2026-05-30T23:00:00Z", &["late", "notmin"]),
+        ("2025-01-05T23:15:00Z", &["late"]),
+        // `neq`: present and not equal; a value that is no timestamp equals nothing.
+        ("not a time", &["notmin"]),
+    ];
+    for (ts, want) in cases {
+        let (plain, shared) = both(&set, &doc(ts));
+        assert_eq!(shared, plain, "{ts}");
+        assert_eq!(plain, *want, "{ts}");
+    }
+    let bad = load_file(
+        RuleOrigin::File(PathBuf::from("b.yml")),
+        "b.yml",
+        "title: b\nid: b\nlogsource: {product: windows}\ndetection:\n  sel: {UtcTime|hour|contains: 3}\n  condition: sel\n",
+    );
+    let set = SigmaRuleSet::new(vec![bad]);
+    assert_eq!(set.detection_count(), 0);
+}
