@@ -1,9 +1,11 @@
 //! Compiled string matchers for one field's list of Sigma patterns.
 //!
 //! Most SigmaHQ values are plain equality, prefix, suffix or substring tests on ASCII
-//! text. Those are answered by ASCII case-insensitive byte comparisons and one
+//! text. Those are answered on the value's ASCII-lowercased copy (the event memo makes
+//! it once per field) by byte comparisons with needles folded at build time and one
 //! aho-corasick automaton per list; only real wildcard shapes or non-ASCII text fall
-//! back to a single combined regex. Nothing here allocates per event.
+//! back to a single combined regex. Only values over 256 bytes tested outside the memo
+//! allocate (their lowercased copy).
 
 use super::values::{Part, Pattern};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
