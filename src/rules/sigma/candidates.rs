@@ -23,6 +23,8 @@ pub const MAX_MEMO_ENTRIES: usize = 4096;
 pub struct Required {
     pub patterns: Vec<u32>,
     pub scan: LiteralSources,
+    /// Shared field ids of `scan.stored`.
+    pub stored_ids: Vec<u32>,
 }
 
 /// The rules one logsource fact set reaches, ready for per-event selection.
@@ -33,9 +35,11 @@ pub struct CandidateSet<'s> {
     /// Bitset over positions in `rules`: rules without a literal requirement.
     always: Vec<u64>,
     /// Prefilter pattern id -> positions in `rules` of the rules it can satisfy.
-    by_pattern: HashMap<u32, Vec<u32>>,
+    by_pattern: HashMap<u32, Vec<u32>, BuildIdHasher>,
     /// Where the prefilter must look: these fields' values, or the whole document.
     scan_fields: Vec<&'s [ScanStep]>,
+    /// Shared ids of the stored-only fields to scan (resolved through the event memo).
+    scan_ids: Vec<u32>,
     scan_whole: bool,
 }
 
@@ -45,6 +49,7 @@ impl<'s> CandidateSet<'s> {
         self.always.clear();
         self.by_pattern.clear();
         self.scan_fields.clear();
+        self.scan_ids.clear();
         self.scan_whole = false;
     }
 
@@ -89,6 +94,11 @@ impl<'s> CandidateSet<'s> {
                     self.scan_fields.push(steps.as_slice());
                 }
             }
+            for id in &req.stored_ids {
+                if !self.scan_ids.contains(id) {
+                    self.scan_ids.push(*id);
+                }
+            }
         }
     }
 
@@ -110,6 +120,11 @@ impl<'s> CandidateSet<'s> {
     /// The fields whose values hold every literal these rules can be waiting on.
     pub fn scan_fields(&self) -> &[&'s [ScanStep]] {
         &self.scan_fields
+    }
+
+    /// The shared ids of the stored-only fields whose values hold those literals.
+    pub fn scan_ids(&self) -> &[u32] {
+        &self.scan_ids
     }
 
     /// Pushes into `out`, in evaluation order, the rules to evaluate given the prefilter's
@@ -136,6 +151,38 @@ impl<'s> CandidateSet<'s> {
                 }
             }
         }
+    }
+}
+
+/// Hashes the dense pattern ids of [`CandidateSet::by_pattern`] with one multiply: the
+/// lookup runs for every prefilter hit, and the keys come from the rule set, not from
+/// events.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct BuildIdHasher;
+
+#[derive(Debug, Default)]
+pub struct IdHasher(u64);
+
+impl std::hash::BuildHasher for BuildIdHasher {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 

@@ -8,11 +8,13 @@ use super::fieldmap::{self, FieldRef};
 use super::meta::Located;
 use super::modifiers::{self, FieldTest, Placeholders, ValueTest};
 use super::yaml::{Scalar, YNode, YValue};
+use std::sync::Arc;
 
 /// One compiled `field|modifiers: values` (or keyword search when `field` is `None`).
 #[derive(Debug, Clone)]
 pub struct CompiledField {
-    pub test: FieldTest,
+    /// Shared with the rule set's hash-consed copy (see [`super::shared`]).
+    pub test: Arc<FieldTest>,
     pub field: Option<FieldRef>,
     /// Mapped fields of `fieldref` tests, aligned with `test.tests`.
     pub refs: Vec<Option<FieldRef>>,
@@ -186,7 +188,7 @@ fn keyword_field(
     let test = modifiers::compile_field(&key, values, ph).map_err(|e| (at.line, at.col, e))?;
     Ok(CompiledField {
         refs: vec![None; test.tests.len()],
-        test,
+        test: Arc::new(test),
         field: None,
     })
 }
@@ -209,6 +211,6 @@ fn compile_entry(key: &str, v: &YNode, ph: &Placeholders) -> Result<CompiledFiel
     Ok(CompiledField {
         field: Some(fieldmap::map_field(&test.field)),
         refs,
-        test,
+        test: Arc::new(test),
     })
 }

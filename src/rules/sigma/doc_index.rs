@@ -107,6 +107,11 @@ impl<'d> DocIndex<'d> {
 
     /// The value at `path`, exactly as [`fields::get`] finds it.
     pub fn get(&self, path: &str) -> Option<&'d Value> {
+        self.get_hashed(path, None)
+    }
+
+    /// [`DocIndex::get`] given [`path_hash`] of `path` when precomputed.
+    pub fn get_hashed(&self, path: &str, hash: Option<u64>) -> Option<&'d Value> {
         let Ok(mut inner) = self.inner.try_borrow_mut() else {
             return fields::get(self.doc, path);
         };
@@ -118,7 +123,7 @@ impl<'d> DocIndex<'d> {
             inner.build(self.doc);
         }
         match inner.state {
-            State::Built => match inner.find(path) {
+            State::Built => match inner.find(path, hash.unwrap_or_else(|| path_hash(path))) {
                 Found::Value(v) => Some(v),
                 Found::Absent => None,
                 Found::Ambiguous => fields::get(self.doc, path),
@@ -212,9 +217,8 @@ impl<'d> Inner<'d> {
         false
     }
 
-    fn find(&self, path: &str) -> Found<'d> {
+    fn find(&self, path: &str, hash: u64) -> Found<'d> {
         let mask = self.slots.len() - 1;
-        let hash = path_hash(path);
         let mut at = (hash as usize) & mask;
         for _ in 0..PROBES {
             let slot = self.slots[at];
@@ -294,6 +298,8 @@ mod tests {
         let eager = DocIndex::new(doc, IndexBuffers::default(), true);
         for p in paths {
             assert_eq!(eager.get(p), fields::get(doc, p), "{p} in {doc} (eager)");
+            let hashed = eager.get_hashed(p, Some(path_hash(p)));
+            assert_eq!(hashed, fields::get(doc, p), "{p} in {doc} (hashed)");
         }
         let index = DocIndex::new(doc, IndexBuffers::default(), false);
         // Twice: the first lookups go direct, the rest through the index.

@@ -5,13 +5,15 @@
 //! arrays match when any element matches; a missing field fails every test except
 //! `null` and `exists: false`.
 
+#[cfg(test)]
 use super::compile::{CompiledDetection, CompiledField, Search};
+#[cfg(test)]
 use super::condition::Cond;
 use super::doc_index::{DocIndex, IndexBuffers};
 use super::fieldmap::{DocPath, FieldRef, SourceKind};
 use super::matcher::{joined_strings, parse_number, scalar_str};
-use super::modifiers::{CmpOp, RefKind, ValueTest};
-use crate::model::fields;
+use super::memo::{EventMemo, MemoBuffers, Resolved};
+use super::modifiers::{CmpOp, FieldTest, RefKind, ValueTest};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
@@ -23,41 +25,48 @@ pub struct EventCtx<'a> {
     pub source: SourceKind,
     pub paths: DocIndex<'a>,
     computed: [OnceCell<Option<String>>; 3],
-    /// Every string of the document, NUL-separated, built on first use by a keyword test.
-    joined: RefCell<String>,
-    joined_ready: Cell<bool>,
+    /// Every string of the document, NUL-separated, built on first use by a keyword test
+    /// (as stored, and ASCII-lowercased).
+    joined: [RefCell<String>; 2],
+    joined_ready: [Cell<bool>; 2],
+    /// Answers of the rule set's shared items and fields on this event.
+    pub memo: EventMemo<'a>,
 }
 
 /// Allocations an [`EventCtx`] hands to the next event.
 #[derive(Default)]
 pub struct CtxBuffers {
     index: IndexBuffers,
-    joined: String,
+    joined: [String; 2],
+    memo: MemoBuffers,
 }
 
 impl<'a> EventCtx<'a> {
     #[cfg(test)]
     pub fn new(doc: &'a Value, source: SourceKind) -> Self {
-        Self::with_buffers(doc, source, CtxBuffers::default(), false)
+        Self::with_buffers(doc, source, CtxBuffers::default(), false, (0, 0))
     }
 
     /// A context that reuses another event's allocations; `eager` indexes the document
-    /// before the first path lookup (see [`DocIndex::new`]).
+    /// before the first path lookup (see [`DocIndex::new`]); `shared` is the number of
+    /// shared items and fields the memo has room for.
     pub fn with_buffers(
         doc: &'a Value,
         source: SourceKind,
         buffers: CtxBuffers,
         eager: bool,
+        shared: (usize, usize),
     ) -> Self {
         let mut joined = buffers.joined;
-        joined.clear();
+        joined.iter_mut().for_each(String::clear);
         Self {
             doc,
             source,
             paths: DocIndex::new(doc, buffers.index, eager),
             computed: Default::default(),
-            joined: RefCell::new(joined),
-            joined_ready: Cell::new(false),
+            joined: joined.map(RefCell::new),
+            joined_ready: Default::default(),
+            memo: EventMemo::begin(buffers.memo, shared.0, shared.1),
         }
     }
 
@@ -65,23 +74,44 @@ impl<'a> EventCtx<'a> {
     pub fn into_buffers(self) -> CtxBuffers {
         CtxBuffers {
             index: self.paths.into_buffers(),
-            joined: self.joined.into_inner(),
+            joined: self.joined.map(RefCell::into_inner),
+            memo: self.memo.into_buffers(),
         }
     }
 
-    fn joined_strings(&self) -> std::cell::Ref<'_, String> {
-        if !self.joined_ready.get() {
-            joined_strings(self.doc, &mut self.joined.borrow_mut());
-            self.joined_ready.set(true);
+    fn joined_strings(&self, lowered: bool) -> std::cell::Ref<'_, String> {
+        let at = usize::from(lowered);
+        if !self.joined_ready[at].get() {
+            let mut out = self.joined[at].borrow_mut();
+            joined_strings(self.doc, &mut out);
+            if lowered {
+                out.make_ascii_lowercase();
+            }
+            self.joined_ready[at].set(true);
         }
-        self.joined.borrow()
+        self.joined[at].borrow()
     }
 
-    fn computed(&self, slot: usize, build: fn(&Value) -> Option<String>) -> Option<&str> {
+    fn computed(&self, slot: usize, build: fn(&DocIndex<'a>) -> Option<String>) -> Option<&str> {
         self.computed
             .get(slot)?
-            .get_or_init(|| build(self.doc))
+            .get_or_init(|| build(&self.paths))
             .as_deref()
+    }
+
+    /// A resolved field as a found value (computed slots are filled by [`resolve`]).
+    pub fn found(&self, r: Resolved<'a>) -> Option<Found<'_>> {
+        match r {
+            Resolved::Absent => None,
+            Resolved::Json(v) => Some(Found::Json(v)),
+            Resolved::Computed(slot) => self
+                .computed
+                .get(usize::from(slot))?
+                .get()?
+                .as_deref()
+                .map(Found::Computed),
+            Resolved::Fixed(s) => Some(Found::Computed(s)),
+        }
     }
 }
 
@@ -91,10 +121,14 @@ pub enum Found<'a> {
     Computed(&'a str),
 }
 
+/// The plain evaluation of one detection, field by field without the shared memo: the
+/// reference the shared path ([`super::shared`]) is tested against.
+#[cfg(test)]
 pub fn matches(det: &CompiledDetection, ctx: &EventCtx<'_>) -> bool {
     eval_cond(&det.cond, det, ctx)
 }
 
+#[cfg(test)]
 fn eval_cond(c: &Cond, det: &CompiledDetection, ctx: &EventCtx<'_>) -> bool {
     match c {
         Cond::Ident(i) => det.searches.get(*i).is_some_and(|s| eval_search(s, ctx)),
@@ -104,6 +138,7 @@ fn eval_cond(c: &Cond, det: &CompiledDetection, ctx: &EventCtx<'_>) -> bool {
     }
 }
 
+#[cfg(test)]
 fn eval_search(s: &Search, ctx: &EventCtx<'_>) -> bool {
     match s {
         Search::And(fields) => fields.iter().all(|f| eval_field(f, ctx)),
@@ -113,60 +148,85 @@ fn eval_search(s: &Search, ctx: &EventCtx<'_>) -> bool {
 
 /// Resolves a mapped field: the first candidate path present in the document.
 pub fn lookup<'c>(field: &FieldRef, ctx: &'c EventCtx<'_>) -> Option<Found<'c>> {
-    for p in &field.per_source[ctx.source as usize] {
+    ctx.found(resolve(field, ctx))
+}
+
+/// [`lookup`] without borrowing the context: what the per-event memo keeps.
+pub fn resolve<'a>(field: &FieldRef, ctx: &EventCtx<'a>) -> Resolved<'a> {
+    resolve_hashed(field, &[], ctx)
+}
+
+/// [`resolve`] with the path hashes of `field.per_source[ctx.source]` when precomputed
+/// (aligned with it; an empty slice when not).
+pub fn resolve_hashed<'a>(field: &FieldRef, hashes: &[u64], ctx: &EventCtx<'a>) -> Resolved<'a> {
+    for (i, p) in field.per_source[ctx.source as usize].iter().enumerate() {
         let found = match p {
-            DocPath::Path(path) => ctx.paths.get(path).map(Found::Json),
-            DocPath::EcsUser => ctx.computed(0, ecs_user).map(Found::Computed),
-            DocPath::SubjectUser => ctx.computed(1, subject_user).map(Found::Computed),
-            DocPath::EcsHashes => ctx.computed(2, ecs_hashes).map(Found::Computed),
-            DocPath::MandatoryLabel => mandatory_label(ctx.doc).map(Found::Computed),
+            DocPath::Path(path) => ctx
+                .paths
+                .get_hashed(path, hashes.get(i).copied())
+                .map(Resolved::Json),
+            DocPath::EcsUser => ctx.computed(0, ecs_user).map(|_| Resolved::Computed(0)),
+            DocPath::SubjectUser => ctx.computed(1, subject_user).map(|_| Resolved::Computed(1)),
+            DocPath::EcsHashes => ctx.computed(2, ecs_hashes).map(|_| Resolved::Computed(2)),
+            DocPath::MandatoryLabel => mandatory_label(&ctx.paths).map(Resolved::Fixed),
         };
-        if found.is_some() {
+        if let Some(found) = found {
             return found;
         }
     }
-    None
+    Resolved::Absent
 }
 
-fn ecs_user(doc: &Value) -> Option<String> {
-    let name = fields::first_str(doc, "user.name")?;
-    Some(match fields::first_str(doc, "user.domain") {
+/// The first string at `path` (the value, or an array's first string), as
+/// `fields::first_str` reads it, through the event's path index.
+fn first_str<'a>(paths: &DocIndex<'a>, path: &str) -> Option<&'a str> {
+    match paths.get(path)? {
+        Value::String(s) => Some(s.as_str()),
+        Value::Array(items) => items.iter().find_map(Value::as_str),
+        _ => None,
+    }
+}
+
+fn ecs_user(paths: &DocIndex<'_>) -> Option<String> {
+    let name = first_str(paths, "user.name")?;
+    Some(match first_str(paths, "user.domain") {
         Some(d) if !d.is_empty() => format!("{d}\\{name}"),
         _ => name.to_string(),
     })
 }
 
-fn subject_user(doc: &Value) -> Option<String> {
-    let name = fields::first_str(doc, "winlog.event_data.SubjectUserName")?;
+fn subject_user(paths: &DocIndex<'_>) -> Option<String> {
+    let name = first_str(paths, "winlog.event_data.SubjectUserName")?;
     Some(
-        match fields::first_str(doc, "winlog.event_data.SubjectDomainName") {
+        match first_str(paths, "winlog.event_data.SubjectDomainName") {
             Some(d) if !d.is_empty() && d != "-" => format!("{d}\\{name}"),
             _ => name.to_string(),
         },
     )
 }
 
-fn ecs_hashes(doc: &Value) -> Option<String> {
-    let mut parts = Vec::new();
+fn ecs_hashes(paths: &DocIndex<'_>) -> Option<String> {
+    let mut out = String::new();
     for (label, path) in [
         ("SHA1", "process.hash.sha1"),
         ("MD5", "process.hash.md5"),
         ("SHA256", "process.hash.sha256"),
         ("IMPHASH", "process.pe.imphash"),
     ] {
-        if let Some(v) = fields::first_str(doc, path) {
-            parts.push(format!("{label}={}", v.to_ascii_uppercase()));
+        if let Some(v) = first_str(paths, path) {
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str(label);
+            out.push('=');
+            out.extend(v.chars().map(|c| c.to_ascii_uppercase()));
         }
     }
-    if parts.is_empty() {
-        None
-    } else {
-        Some(parts.join(","))
-    }
+    if out.is_empty() { None } else { Some(out) }
 }
 
-fn mandatory_label(doc: &Value) -> Option<&'static str> {
-    let sid = fields::first_str(doc, "winlog.event_data.MandatoryLabel")?;
+fn mandatory_label(paths: &DocIndex<'_>) -> Option<&'static str> {
+    let sid = first_str(paths, "winlog.event_data.MandatoryLabel")?;
     Some(match sid.to_ascii_uppercase().as_str() {
         "S-1-16-0" => "Untrusted",
         "S-1-16-4096" => "Low",
@@ -210,37 +270,65 @@ fn is_null(found: &Option<Found>) -> bool {
     }
 }
 
+#[cfg(test)]
 fn eval_field(cf: &CompiledField, ctx: &EventCtx<'_>) -> bool {
     let Some(field) = &cf.field else {
-        return eval_keywords(cf, ctx);
+        return eval_keywords(&cf.test, ctx);
     };
-    let found = lookup(field, ctx);
-    if cf.test.negate {
+    field_result(&cf.test, &cf.refs, lookup(field, ctx), None, ctx)
+}
+
+/// A field test's answer given the field's value (`refs`: mapped `fieldref` fields,
+/// aligned with `test.tests`; `lowered`: the ASCII-lowercased text when the value is
+/// one string).
+pub fn field_result(
+    test: &FieldTest,
+    refs: &[Option<FieldRef>],
+    found: Option<Found<'_>>,
+    lowered: Option<&str>,
+    ctx: &EventCtx<'_>,
+) -> bool {
+    if test.negate {
         // `neq`: present, and no value equals any listed value.
         return !is_null(&found)
-            && !cf.test.tests.iter().enumerate().any(|(i, t)| match &found {
-                Some(fv) => test_value(t, fv, cf.refs.get(i).and_then(Option::as_ref), ctx),
+            && !test.tests.iter().enumerate().any(|(i, t)| match &found {
+                Some(fv) => test_value(t, fv, refs.get(i).and_then(Option::as_ref), lowered, ctx),
                 None => false,
             });
     }
-    let mut results = cf.test.tests.iter().enumerate().map(|(i, t)| match t {
+    let mut results = test.tests.iter().enumerate().map(|(i, t)| match t {
         ValueTest::Null => is_null(&found),
         ValueTest::Exists(want) => is_null(&found) != *want,
         other => match &found {
             None => false,
-            Some(fv) => test_value(other, fv, cf.refs.get(i).and_then(Option::as_ref), ctx),
+            Some(fv) => test_value(
+                other,
+                fv,
+                refs.get(i).and_then(Option::as_ref),
+                lowered,
+                ctx,
+            ),
         },
     });
-    if cf.test.all {
+    if test.all {
         results.all(|r| r)
     } else {
         results.any(|r| r)
     }
 }
 
-fn test_value(t: &ValueTest, found: &Found, other: Option<&FieldRef>, ctx: &EventCtx<'_>) -> bool {
+fn test_value(
+    t: &ValueTest,
+    found: &Found,
+    other: Option<&FieldRef>,
+    lowered: Option<&str>,
+    ctx: &EventCtx<'_>,
+) -> bool {
     match t {
-        ValueTest::Str(set) => any_scalar(found, &mut |_, s| set.is_match(s)),
+        ValueTest::Str(set) => match lowered {
+            Some(lowered) => any_scalar(found, &mut |_, s| set.is_match_folded(s, lowered)),
+            None => any_scalar(found, &mut |_, s| set.is_match(s)),
+        },
         ValueTest::Regex(re) => any_scalar(found, &mut |_, s| re.is_match(s)),
         ValueTest::Cidr(nets) => any_scalar(found, &mut |_, s| {
             s.trim()
@@ -264,6 +352,7 @@ fn test_value(t: &ValueTest, found: &Found, other: Option<&FieldRef>, ctx: &Even
                 any_scalar(&other, &mut |_, b| compare_ref(a, b, *kind, *cased))
             })
         }
+        ValueTest::Time(t) => any_scalar(found, &mut |_, s| t.matches(s)),
         ValueTest::Null | ValueTest::Exists(_) => false,
     }
 }
@@ -286,18 +375,18 @@ fn compare_ref(value: &str, reference: &str, kind: RefKind, cased: bool) -> bool
 }
 
 /// Keyword search over every string (and number) of the document.
-fn eval_keywords(cf: &CompiledField, ctx: &EventCtx<'_>) -> bool {
-    let mut pass = cf.test.tests.iter().map(|t| {
+pub fn eval_keywords(test: &FieldTest, ctx: &EventCtx<'_>) -> bool {
+    let mut pass = test.tests.iter().map(|t| {
         if let ValueTest::Str(set) = t
-            && let Some(ac) = set.joinable_automaton()
+            && let Some((ac, lowered)) = set.joinable_automaton()
         {
-            return ac.is_match(ctx.joined_strings().as_str());
+            return ac.is_match(ctx.joined_strings(lowered).as_str());
         }
         any_deep(ctx.doc, &mut |v, _| {
-            test_value(t, &Found::Json(v), None, ctx)
+            test_value(t, &Found::Json(v), None, None, ctx)
         })
     });
-    if cf.test.all {
+    if test.all {
         pass.all(|r| r)
     } else {
         pass.any(|r| r)

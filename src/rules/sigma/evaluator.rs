@@ -7,14 +7,18 @@
 
 use super::candidates::CandidateMemo;
 use super::correlation::{self, Candidate};
+use super::dispatch::ScanOut;
 use super::eval::{self, CtxBuffers, EventCtx, Found};
 use super::fieldmap;
 use super::literals::ScanStep;
 use super::logsource::DocFacts;
 use super::matcher::scalar_str;
+use super::memo::Resolved;
 use super::ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
+use super::scan_cache::ScanCache;
 use crate::model::Event;
 use crate::rules::api::{Evaluator, RuleMatch};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Candidate rules (or prefilter scan fields) from which an event's document is indexed
@@ -30,6 +34,9 @@ pub struct SigmaEvaluator<'a> {
     hit_ids: Vec<u32>,
     marks: Vec<u64>,
     to_run: Vec<usize>,
+    /// Lowercased copies of scanned strings the memo does not keep.
+    scratch: String,
+    scan_cache: ScanCache,
     ctx_buffers: CtxBuffers,
     buffers: Vec<Vec<Candidate>>,
 }
@@ -43,6 +50,8 @@ impl<'a> SigmaEvaluator<'a> {
             hit_ids: Vec::new(),
             marks: Vec::new(),
             to_run: Vec::new(),
+            scratch: String::new(),
+            scan_cache: ScanCache::default(),
             ctx_buffers: CtxBuffers::default(),
             buffers: vec![Vec::new(); set.correlation_count()],
         }
@@ -89,8 +98,13 @@ impl<'s> SigmaEvaluator<'s> {
     fn run_rule(&mut self, d: usize, event: &Event, ctx: &EventCtx<'_>, out: &mut Vec<RuleMatch>) {
         let set = self.set;
         let entry = set.detection(d);
-        if !eval::matches(&entry.compiled.detection, ctx)
-            || !entry.filters.iter().all(|f| eval::matches(f, ctx))
+        let shared = set.shared();
+        if !shared.matches(&entry.compiled.detection.cond, &entry.plan, ctx)
+            || !entry
+                .filters
+                .iter()
+                .zip(&entry.filter_plans)
+                .all(|(f, plan)| shared.matches(&f.cond, plan, ctx))
         {
             return;
         }
@@ -142,16 +156,35 @@ impl Evaluator for SigmaEvaluator<'_> {
         let candidates = self.memo.get(set, &facts, source);
         // Many candidates read many paths: index the document at once.
         let eager = candidates.len() >= EAGER_INDEX_RULES
-            || candidates.scan_fields().len() >= EAGER_INDEX_PATHS;
+            || candidates.scan_fields().len() + candidates.scan_ids().len() >= EAGER_INDEX_PATHS;
         let buffers = std::mem::take(&mut self.ctx_buffers);
-        let ctx = EventCtx::with_buffers(&event.doc, source, buffers, eager);
+        let ctx = EventCtx::with_buffers(&event.doc, source, buffers, eager, set.shared().sizes());
         if candidates.needs_scan() {
             let prefilter = set.prefilter();
+            let scratch = &mut self.scratch;
+            let mut out = ScanOut {
+                hits: &mut hits,
+                ids: &mut hit_ids,
+                cache: &mut self.scan_cache,
+            };
             if candidates.scan_whole() {
-                prefilter.scan(ctx.doc, &mut hits, &mut hit_ids);
+                prefilter.scan(ctx.doc, &mut out, scratch);
             } else {
                 for steps in candidates.scan_fields() {
-                    scan_field(steps, &ctx, |v| prefilter.scan(v, &mut hits, &mut hit_ids));
+                    scan_field(steps, &ctx, |v| prefilter.scan(v, &mut out, scratch));
+                }
+                for &id in candidates.scan_ids() {
+                    let Resolved::Json(v) = set.shared().resolve(id, &ctx) else {
+                        continue;
+                    };
+                    let lowered = match v {
+                        Value::String(s) => ctx.memo.lowered(id, s),
+                        _ => None,
+                    };
+                    match lowered {
+                        Some(text) => prefilter.scan_lowered(&text, &mut out),
+                        None => prefilter.scan(v, &mut out, scratch),
+                    }
                 }
             }
         }

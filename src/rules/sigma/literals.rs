@@ -6,7 +6,7 @@
 
 use super::compile::{CompiledDetection, CompiledField, Search};
 use super::condition::Cond;
-use super::fieldmap::{DocPath, SOURCE_KINDS};
+use super::fieldmap::{DocPath, FieldRef, SOURCE_KINDS};
 
 /// One place a field's value is read from, in the order the evaluator tries them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +20,12 @@ pub enum ScanStep {
 /// Where the literals of [`required_literals`] can occur in a document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiteralSources {
-    /// Per source kind, each literal-supplying field's steps (deduplicated).
+    /// Per source kind, the steps of each literal-supplying field with a computed value
+    /// (deduplicated).
     pub fields: [Vec<Vec<ScanStep>>; SOURCE_KINDS],
+    /// Literal-supplying fields read from stored paths only: the scan reads the value the
+    /// evaluator resolves (and memoizes) for them.
+    pub stored: Vec<FieldRef>,
     /// A keyword search supplies literals: they can be in any string of the event.
     pub whole: bool,
 }
@@ -45,6 +49,17 @@ fn search_sources(s: &Search, out: &mut LiteralSources) {
                     out.whole = true;
                     continue;
                 };
+                let all_stored = field
+                    .per_source
+                    .iter()
+                    .flatten()
+                    .all(|p| matches!(p, DocPath::Path(_)));
+                if all_stored {
+                    if !out.stored.contains(field) {
+                        out.stored.push(field.clone());
+                    }
+                    continue;
+                }
                 for (kind, paths) in field.per_source.iter().enumerate() {
                     let steps: Vec<ScanStep> = paths.iter().map(scan_step).collect();
                     if !out.fields[kind].contains(&steps) {

@@ -1,12 +1,14 @@
 //! Compiled string matchers for one field's list of Sigma patterns.
 //!
 //! Most SigmaHQ values are plain equality, prefix, suffix or substring tests on ASCII
-//! text. Those are answered by ASCII case-insensitive byte comparisons and one
+//! text. Those are answered on the value's ASCII-lowercased copy (the event memo makes
+//! it once per field) by byte comparisons with needles folded at build time and one
 //! aho-corasick automaton per list; only real wildcard shapes or non-ASCII text fall
-//! back to a single combined regex. Nothing here allocates per event.
+//! back to a single combined regex. Only values over 256 bytes tested outside the memo
+//! allocate (their lowercased copy).
 
 use super::values::{Part, Pattern};
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::io::Write;
 
@@ -28,6 +30,8 @@ pub struct StrSet {
     prefix: Vec<String>,
     suffix: Vec<String>,
     contains: Option<AhoCorasick>,
+    /// The automaton's needles as written (for [`StrSet::signature`]).
+    needles: Vec<String>,
     regex: Option<Regex>,
     /// Patterns that were YAML integers: also equal to decimal or `0x` hex field values.
     numbers: Vec<i64>,
@@ -57,18 +61,18 @@ impl StrSet {
         };
         let mut needles = Vec::new();
         let mut regex_parts = Vec::new();
+        let fold = |s: &str| {
+            if cased {
+                s.to_string()
+            } else {
+                s.to_ascii_lowercase()
+            }
+        };
         for p in patterns {
             let ascii = p.parts.iter().all(|part| match part {
                 Part::Lit(s) => s.is_ascii(),
                 _ => true,
             });
-            let fold = |s: &str| {
-                if cased {
-                    s.to_string()
-                } else {
-                    s.to_ascii_lowercase()
-                }
-            };
             match p.parts.as_slice() {
                 [] => set.exact.push(String::new()),
                 [Part::AnyMany] => set.match_anything = true,
@@ -96,51 +100,77 @@ impl StrSet {
             } else {
                 Some(AhoCorasickKind::ContiguousNFA)
             };
+            // Case-insensitive sets search the ASCII-lowercased value with lowercased
+            // needles: the same matches, and unlike `ascii_case_insensitive` it keeps
+            // the crate's fast literal prefilters.
+            // Only whether a needle occurs is asked, which every match kind answers
+            // alike; leftmost-first also enables the packed (SIMD) prefilter.
+            let folded: Vec<String> = needles.iter().map(|n| fold(n)).collect();
             let ac = AhoCorasick::builder()
-                .ascii_case_insensitive(!cased)
+                .match_kind(MatchKind::LeftmostFirst)
                 .kind(kind)
-                .build(&needles)
+                .build(&folded)
                 .map_err(|e| MatcherError(format!("cannot build substring matcher: {e}")))?;
             set.contains = Some(ac);
+            set.needles = needles;
         }
         if !regex_parts.is_empty() {
             let flags = if cased { "(?s)" } else { "(?is)" };
             let body = format!("{flags}(?:{})", regex_parts.join("|"));
-            let re = Regex::new(&body)
+            let re = build_regex(&body)
                 .map_err(|e| MatcherError(format!("cannot compile wildcard pattern: {e}")))?;
             set.regex = Some(re);
         }
         Ok(set)
     }
 
+    /// Whether the set compares case-sensitively (`cased`).
+    pub fn is_cased(&self) -> bool {
+        self.cased
+    }
+
+    /// Whether `value` matches any pattern.
     pub fn is_match(&self, value: &str) -> bool {
+        if self.cased || !value.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.is_match_folded(value, value);
+        }
+        let mut buf = [0u8; 256];
+        match buf.get_mut(..value.len()) {
+            Some(head) => {
+                head.copy_from_slice(value.as_bytes());
+                head.make_ascii_lowercase();
+                match std::str::from_utf8(head) {
+                    Ok(lowered) => self.is_match_folded(value, lowered),
+                    Err(_) => false,
+                }
+            }
+            None => self.is_match_folded(value, &value.to_ascii_lowercase()),
+        }
+    }
+
+    /// [`StrSet::is_match`] given the value's ASCII-lowercased copy as well (which
+    /// case-insensitive sets search; cased sets ignore it).
+    pub fn is_match_folded(&self, value: &str, lowered: &str) -> bool {
         if self.match_anything {
             return true;
         }
-        let eq = |a: &str, b: &str| {
-            if self.cased {
-                a == b
-            } else {
-                a.eq_ignore_ascii_case(b)
-            }
+        let (text, bytes) = if self.cased {
+            (value, value.as_bytes())
+        } else {
+            (lowered, lowered.as_bytes())
         };
-        if self.exact.iter().any(|e| eq(value, e)) {
+        // Needles are folded at build time: byte comparisons suffice.
+        if self.exact.iter().any(|e| e == text) {
             return true;
         }
-        let bytes = value.as_bytes();
-        if self.prefix.iter().any(|p| {
-            bytes.len() >= p.len() && eq_bytes(&bytes[..p.len()], p.as_bytes(), self.cased)
-        }) {
+        if self.prefix.iter().any(|p| bytes.starts_with(p.as_bytes())) {
             return true;
         }
-        if self.suffix.iter().any(|s| {
-            bytes.len() >= s.len()
-                && eq_bytes(&bytes[bytes.len() - s.len()..], s.as_bytes(), self.cased)
-        }) {
+        if self.suffix.iter().any(|s| bytes.ends_with(s.as_bytes())) {
             return true;
         }
         if let Some(ac) = &self.contains
-            && ac.is_match(value)
+            && ac.is_match(text)
         {
             return true;
         }
@@ -159,11 +189,30 @@ impl StrSet {
 }
 
 impl StrSet {
+    /// Appends a text that is equal for two sets exactly when they were built from the
+    /// same patterns, case rule and numbers (so they answer every value alike).
+    pub fn signature(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(
+            out,
+            "str{{{}{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}}}",
+            u8::from(self.cased),
+            u8::from(self.match_anything),
+            self.exact,
+            self.prefix,
+            self.suffix,
+            self.needles,
+            self.regex.as_ref().map(Regex::as_str),
+            self.numbers
+        );
+    }
+
     /// The substring automaton, when it is all this set tests and its needles hold no
-    /// NUL, so it may run once over NUL-separated strings (see [`joined_strings`]).
-    pub fn joinable_automaton(&self) -> Option<&AhoCorasick> {
+    /// NUL, so it may run once over NUL-separated strings (see [`joined_strings`]); the
+    /// flag says whether it must search them ASCII-lowercased.
+    pub fn joinable_automaton(&self) -> Option<(&AhoCorasick, bool)> {
         if self.joinable {
-            self.contains.as_ref()
+            self.contains.as_ref().map(|ac| (ac, !self.cased))
         } else {
             None
         }
@@ -197,6 +246,19 @@ impl StrSet {
     }
 }
 
+/// Room for a regex's lazy DFA. The regex crate's 2 MiB default is too small for some
+/// SigmaHQ patterns (`\w{1,64}` in Unicode mode): their lazy DFA cannot be built and
+/// every search falls back to a backtracker that clears a visited set the size of the
+/// pattern times the value. The cache grows only as a pattern needs it.
+const REGEX_DFA_BYTES: usize = 4 << 20;
+
+/// Compiles a Sigma regular expression (or wildcard pattern) with [`REGEX_DFA_BYTES`].
+pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .dfa_size_limit(REGEX_DFA_BYTES)
+        .build()
+}
+
 /// Appends every string under `v` to `out`, each followed by a NUL.
 pub fn joined_strings(v: &serde_json::Value, out: &mut String) {
     match v {
@@ -207,14 +269,6 @@ pub fn joined_strings(v: &serde_json::Value, out: &mut String) {
         serde_json::Value::Array(items) => items.iter().for_each(|i| joined_strings(i, out)),
         serde_json::Value::Object(map) => map.values().for_each(|i| joined_strings(i, out)),
         _ => {}
-    }
-}
-
-fn eq_bytes(a: &[u8], b: &[u8], cased: bool) -> bool {
-    if cased {
-        a == b
-    } else {
-        a.eq_ignore_ascii_case(b)
     }
 }
 
@@ -329,13 +383,15 @@ mod joined_tests {
             .map(|p| Pattern::parse(p))
             .collect();
         let set = StrSet::new(&ps, false, vec![]).unwrap();
-        let ac = set.joinable_automaton().expect("substring-only set");
+        let (ac, lowered) = set.joinable_automaton().expect("substring-only set");
+        assert!(lowered);
         for doc in &docs {
             let mut strings = Vec::new();
             collect(doc, &mut strings);
             let want = strings.iter().any(|s| set.is_match(s));
             let mut joined = String::new();
             joined_strings(doc, &mut joined);
+            joined.make_ascii_lowercase();
             assert_eq!(ac.is_match(joined.as_str()), want, "{doc}");
         }
         let mixed = StrSet::new(&[Pattern::parse("exact"), ps[0].clone()], false, vec![]).unwrap();

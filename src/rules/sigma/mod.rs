@@ -19,10 +19,15 @@ mod literals;
 mod load;
 pub mod logsource;
 mod matcher;
+mod memo;
 mod meta;
 mod mitre;
 mod modifiers;
 mod ruleset;
+mod scan_cache;
+mod shared;
+mod signature;
+mod time_parts;
 mod values;
 mod yaml;
 
@@ -32,3 +37,5 @@ pub use ruleset::{MAX_CANDIDATES_PER_CORRELATION, SigmaRuleSet};
 
 #[cfg(test)]
 mod tests_equivalence;
+#[cfg(test)]
+mod tests_shared;

@@ -5,7 +5,8 @@
 //! comparisons) pick the kind of test. Every error says which value or modifier is wrong.
 
 use super::encode::{self, Utf16};
-use super::matcher::StrSet;
+use super::matcher::{StrSet, build_regex};
+use super::time_parts::{TimePart, TimeTest};
 use super::values::{self, Pattern};
 use super::yaml::Scalar;
 use ipnet::IpNet;
@@ -46,6 +47,8 @@ pub enum ValueTest {
         kind: RefKind,
         cased: bool,
     },
+    /// A calendar part of a timestamp value (Sigma 2.1 time modifiers).
+    Time(TimeTest),
 }
 
 /// All the values of one `field|modifiers` key.
@@ -84,6 +87,7 @@ enum Modifier {
     Neq,
     Cased,
     Expand,
+    Time(TimePart),
 }
 
 fn parse_modifier(name: &str) -> Result<Modifier, String> {
@@ -112,11 +116,14 @@ fn parse_modifier(name: &str) -> Result<Modifier, String> {
         "neq" => Modifier::Neq,
         "cased" => Modifier::Cased,
         "expand" => Modifier::Expand,
-        other => {
-            return Err(format!(
-                "unknown modifier '{other}' (known: contains, startswith, endswith, all, re, i, m, s, base64, base64offset, utf16le, utf16be, utf16, wide, windash, cidr, exists, fieldref, gt, gte, lt, lte, neq, cased, expand)"
-            ));
-        }
+        other => match TimePart::from_name(other) {
+            Some(part) => Modifier::Time(part),
+            None => {
+                return Err(format!(
+                    "unknown modifier '{other}' (known: contains, startswith, endswith, all, re, i, m, s, base64, base64offset, utf16le, utf16be, utf16, wide, windash, cidr, exists, fieldref, gt, gte, lt, lte, neq, cased, expand, minute, hour, day, week, month, year)"
+                ));
+            }
+        },
     })
 }
 
@@ -163,6 +170,12 @@ pub fn compile_field(
         };
         test.tests.push(ValueTest::Exists(want));
         return Ok(test);
+    }
+    if let Some(part) = mods.iter().find_map(|m| match m {
+        Modifier::Time(part) => Some(*part),
+        _ => None,
+    }) {
+        return time_test(test, part, &mods, values);
     }
     if let Some(op) = mods.iter().find_map(|m| match m {
         Modifier::Cmp(op) => Some(*op),
@@ -232,7 +245,7 @@ pub fn compile_field(
             } else {
                 format!("(?{flags}){text}")
             };
-            let re = Regex::new(&body)
+            let re = build_regex(&body)
                 .map_err(|e| format!("invalid regular expression '{text}': {e}"))?;
             test.tests.push(ValueTest::Regex(re));
         }
@@ -319,6 +332,43 @@ pub fn compile_field(
         } else {
             Some(literal_sets.into_iter().flatten().collect())
         };
+    }
+    Ok(test)
+}
+
+/// A time modifier (`hour`...) with its whole-number values, compared for equality or
+/// by the one comparison modifier given with it.
+fn time_test(
+    mut test: FieldTest,
+    part: TimePart,
+    mods: &[Modifier],
+    values: &[Scalar],
+) -> Result<FieldTest, String> {
+    let name = format!("{part:?}").to_ascii_lowercase();
+    let mut op = None;
+    for m in mods {
+        match m {
+            Modifier::Time(p) if *p == part => {}
+            Modifier::Cmp(c) if op.is_none() => op = Some(*c),
+            Modifier::All | Modifier::Neq => {}
+            other => {
+                return Err(format!(
+                    "the '{name}' modifier combines only with gt, gte, lt, lte, neq and all, not with {other:?}"
+                ));
+            }
+        }
+    }
+    for v in values {
+        let value = match v {
+            Scalar::Int(i) => *i,
+            Scalar::Str(s) => s
+                .trim()
+                .parse()
+                .map_err(|_| format!("the '{name}' modifier needs whole numbers, got '{s}'"))?,
+            _ => return Err(format!("the '{name}' modifier needs whole numbers")),
+        };
+        test.tests
+            .push(ValueTest::Time(TimeTest { part, op, value }));
     }
     Ok(test)
 }

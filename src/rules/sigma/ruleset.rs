@@ -14,6 +14,7 @@ use super::fieldmap::{self, FieldRef};
 use super::literals;
 use super::load::{DetectionRule, LoadResult, LoadedFilter, LoadedRule, RuleBody};
 use super::logsource::{Guard, LogSource};
+use super::shared::{ItemsBuilder, PlanSearch, SharedItems};
 use crate::model::RuleMeta;
 use crate::rules::api::{CompiledRuleSet, Diagnostic, Evaluator, RuleStatus};
 use std::collections::HashMap;
@@ -41,6 +42,10 @@ pub(super) struct DetEntry {
     pub feeds: Vec<Feed>,
     /// The prefilter literals one of which the event must contain, and where.
     pub required: Option<Required>,
+    /// The detection's searches over the set's shared items.
+    pub plan: Vec<PlanSearch>,
+    /// The same for each filter, aligned with `filters`.
+    pub filter_plans: Vec<Vec<PlanSearch>>,
 }
 
 #[derive(Debug)]
@@ -62,6 +67,7 @@ pub struct SigmaRuleSet {
     correlations: Vec<CorrEntry>,
     dispatch: Dispatch,
     prefilter: Prefilter,
+    shared: SharedItems,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -88,6 +94,7 @@ impl SigmaRuleSet {
             correlations: Vec::new(),
             dispatch: Dispatch::default(),
             prefilter: Prefilter::default(),
+            shared: SharedItems::default(),
             diagnostics,
         };
         set.link();
@@ -114,6 +121,10 @@ impl SigmaRuleSet {
 
     pub(super) fn prefilter(&self) -> &Prefilter {
         &self.prefilter
+    }
+
+    pub(super) fn shared(&self) -> &SharedItems {
+        &self.shared
     }
 
     pub(super) fn detection_count(&self) -> usize {
@@ -168,6 +179,8 @@ impl SigmaRuleSet {
                     emit: true,
                     feeds: vec![],
                     required: None,
+                    plan: vec![],
+                    filter_plans: vec![],
                 });
             }
         }
@@ -246,6 +259,11 @@ impl SigmaRuleSet {
                 }
             }
         }
+        let mut items = ItemsBuilder::default();
+        for d in &mut self.detections {
+            d.plan = items.add(&d.compiled.detection);
+            d.filter_plans = d.filters.iter().map(|f| items.add(f)).collect();
+        }
         // Literals a keyword search supplies can be anywhere in an event: prefiltering
         // them needs an overlapping scan of every string, which costs more than evaluating
         // the few keyword rules outright, so those rules wait on no literal.
@@ -269,8 +287,13 @@ impl SigmaRuleSet {
         let (prefilter, ids) = Prefilter::build(&lists);
         self.prefilter = prefilter;
         for ((d, req), scan) in self.detections.iter_mut().zip(ids).zip(sources) {
-            d.required = req.map(|patterns| Required { patterns, scan });
+            d.required = req.map(|patterns| Required {
+                patterns,
+                stored_ids: scan.stored.iter().map(|f| items.field_id(f)).collect(),
+                scan,
+            });
         }
+        self.shared = items.finish();
         for (i, d) in self.detections.iter().enumerate() {
             let codes = codes::required_codes(&d.compiled.detection);
             self.dispatch.add(i, &d.compiled.guard, codes.as_deref());
