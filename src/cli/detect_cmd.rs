@@ -63,6 +63,9 @@ pub fn evaluate_workspace(
         eval.on_event(&event?, &mut matches);
     }
     eval.finish(&mut matches);
+    for shortfall in eval.shortfalls() {
+        eprintln!("vigil: {}", crate::text::visible(&shortfall));
+    }
     if let Some(id) = only {
         matches.retain(|m| m.rule_id == id);
     }

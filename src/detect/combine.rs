@@ -26,6 +26,10 @@ impl Evaluator for Combined<'_> {
             ev.finish(out);
         }
     }
+
+    fn shortfalls(&self) -> Vec<String> {
+        self.inner.iter().flat_map(|ev| ev.shortfalls()).collect()
+    }
 }
 
 #[cfg(test)]

@@ -113,6 +113,9 @@ pub fn import_paths(
     if let Some(ev) = evaluator {
         let mut finished = Vec::new();
         ev.finish(&mut finished);
+        for shortfall in ev.shortfalls() {
+            problems.push(observer, shortfall);
+        }
         for m in &finished {
             for (eid, _) in &m.events {
                 pending_tags

@@ -30,6 +30,11 @@ pub trait Evaluator {
     fn on_event(&mut self, event: &Event, out: &mut Vec<RuleMatch>);
     /// No more events: push the matches of time-dependent rules.
     fn finish(&mut self, out: &mut Vec<RuleMatch>);
+    /// What this run could not evaluate in full (a buffer limit reached), one sentence
+    /// each, worded for the analyst; asked after [`Evaluator::finish`]. Nothing by default.
+    fn shortfalls(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A rule ready to evaluate, whatever its language.

@@ -39,6 +39,10 @@ pub struct SigmaEvaluator<'a> {
     scan_cache: ScanCache,
     ctx_buffers: CtxBuffers,
     buffers: Vec<Vec<Candidate>>,
+    /// Per correlation, matches left out because its buffer was full.
+    dropped: Vec<u64>,
+    /// Candidates a correlation buffers at most ([`MAX_CANDIDATES_PER_CORRELATION`]).
+    cap: usize,
 }
 
 impl<'a> SigmaEvaluator<'a> {
@@ -54,6 +58,8 @@ impl<'a> SigmaEvaluator<'a> {
             scan_cache: ScanCache::default(),
             ctx_buffers: CtxBuffers::default(),
             buffers: vec![Vec::new(); set.correlation_count()],
+            dropped: vec![0; set.correlation_count()],
+            cap: MAX_CANDIDATES_PER_CORRELATION,
         }
     }
 }
@@ -125,7 +131,13 @@ impl<'s> SigmaEvaluator<'s> {
                 }
             }
             let buffer = &mut self.buffers[feed.corr];
-            if group.len() != feed.group.len() || buffer.len() >= MAX_CANDIDATES_PER_CORRELATION {
+            if group.len() != feed.group.len() {
+                continue;
+            }
+            if buffer.len() >= self.cap {
+                if let Some(n) = self.dropped.get_mut(feed.corr) {
+                    *n += 1;
+                }
                 continue;
             }
             buffer.push(Candidate {
@@ -244,5 +256,61 @@ impl Evaluator for SigmaEvaluator<'_> {
             }
             results.push(matches);
         }
+    }
+
+    fn shortfalls(&self) -> Vec<String> {
+        let set = self.set;
+        (0..set.correlation_count())
+            .filter_map(|ci| {
+                let n = *self.dropped.get(ci)?;
+                let rule = &set.loaded()[set.correlation(ci).rule];
+                (n > 0).then(|| {
+                    format!(
+                        "{}:{}: correlation '{}' ({}): {n} matches of its rules came after the \
+                         first {} and were not considered; import \
+                         fewer files at a time, or narrow the rules it refers to",
+                        rule.path, rule.line, rule.meta.name, rule.meta.id, self.cap
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RuleOrigin;
+    use crate::rules::sigma::load_file;
+
+    #[test]
+    fn a_full_correlation_buffer_is_reported_not_dropped_in_silence() {
+        let text = "title: created\nid: created\nname: created\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 4720}\n  condition: sel\n---\ntitle: burst\nid: burst\nlevel: high\ncorrelation:\n  type: event_count\n  rules: [created]\n  group-by: [TargetUserName]\n  timespan: 1h\n  condition: {gte: 2}\n";
+        let loaded = load_file(RuleOrigin::BuiltIn("t.yml".into()), "t.yml", text);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let set = SigmaRuleSet::new(vec![loaded]);
+        let mut ev = SigmaEvaluator::new(&set);
+        ev.cap = 3;
+        let mut out = Vec::new();
+        for i in 0..5 {
+            let event = Event {
+                id: format!("e{i}"),
+                timestamp_ms: i * 1000,
+                doc: serde_json::json!({"winlog": {"channel": "Security", "event_data": {"TargetUserName": "eve"}}, "event": {"code": "4720"}}),
+                original: String::new(),
+            };
+            ev.on_event(&event, &mut out);
+        }
+        ev.finish(&mut out);
+        let burst = out.iter().filter(|m| m.rule_id == "burst").count();
+        assert_eq!(burst, 1, "{out:?}");
+        let said = ev.shortfalls();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].contains("'burst'") && said[0].contains("2 matches"),
+            "{said:?}"
+        );
+        assert!(said[0].starts_with("t.yml:"), "{said:?}");
+        assert!(SigmaEvaluator::new(&set).shortfalls().is_empty());
     }
 }

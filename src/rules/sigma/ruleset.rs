@@ -21,7 +21,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Most candidates a correlation buffers in one run; beyond it the oldest-arriving are
-/// kept and later ones dropped (memory stays bounded whatever the input size).
+/// kept and later ones left out, and the evaluator reports how many (memory stays
+/// bounded whatever the input size, and nothing is lost without a word).
 pub const MAX_CANDIDATES_PER_CORRELATION: usize = 1_000_000;
 
 /// Where a detection rule's matches go for a correlation.
