@@ -28,6 +28,7 @@ mod scan_cache;
 mod shared;
 mod signature;
 mod time_parts;
+mod value_tests;
 mod values;
 mod yaml;
 
