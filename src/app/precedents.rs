@@ -54,24 +54,7 @@ pub fn compute(
 ) -> HashMap<String, Precedent> {
     let classified: Vec<(&str, Precedent)> = triage
         .iter()
-        .filter_map(|(id, t)| {
-            let classification = t.classification?;
-            let at_ms = t
-                .audit
-                .iter()
-                .rev()
-                .find(|e| e.what == "classification")
-                .map_or(0, |e| e.at_ms);
-            Some((
-                id.as_str(),
-                Precedent {
-                    alert_id: id.clone(),
-                    classification,
-                    reason: t.reason.clone(),
-                    at_ms,
-                },
-            ))
-        })
+        .filter_map(|(id, t)| Some((id.as_str(), Precedent::of(id, t)?)))
         .collect();
     let mut out = HashMap::new();
     if classified.is_empty() {
@@ -88,10 +71,7 @@ pub fn compute(
     // Per fingerprint, the two latest decisions, so an alert never is its own precedent.
     let mut best: HashMap<u32, Vec<Precedent>> = HashMap::new();
     for (i, p) in decided {
-        let slot = best.entry(fp.of_alert[i]).or_default();
-        slot.push(p);
-        slot.sort_by(|x, y| (y.at_ms, &y.alert_id).cmp(&(x.at_ms, &x.alert_id)));
-        slot.truncate(2);
+        Precedent::keep_two_latest(best.entry(fp.of_alert[i]).or_default(), p);
     }
     // Equal alert ids (hand-made sources) keep the last alert's precedent, as the plain
     // definition does.

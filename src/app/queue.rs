@@ -124,28 +124,13 @@ pub fn precedents(
     // Per fingerprint, the two latest decisions, so an alert never is its own precedent.
     let mut best: HashMap<Key, Vec<Precedent>> = HashMap::new();
     for a in alerts {
-        let Some(t) = triage.get(&a.id) else { continue };
-        let Some(class) = t.classification else {
+        let Some(p) = triage.get(&a.id).and_then(|t| Precedent::of(&a.id, t)) else {
             continue;
-        };
-        let at_ms = t
-            .audit
-            .iter()
-            .rev()
-            .find(|e| e.what == "classification")
-            .map_or(0, |e| e.at_ms);
-        let p = Precedent {
-            alert_id: a.id.clone(),
-            classification: class,
-            reason: t.reason.clone(),
-            at_ms,
         };
         let slot = best
             .entry((&a.rule_id, a.host.as_deref(), a.user.as_deref()))
             .or_default();
-        slot.push(p);
-        slot.sort_by(|x, y| (y.at_ms, &y.alert_id).cmp(&(x.at_ms, &x.alert_id)));
-        slot.truncate(2);
+        Precedent::keep_two_latest(slot, p);
     }
     let mut out = HashMap::new();
     if best.is_empty() {

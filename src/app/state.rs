@@ -108,6 +108,34 @@ pub struct Precedent {
     pub at_ms: i64,
 }
 
+impl Precedent {
+    /// The decision recorded for `alert_id`, timed by its last classification in the
+    /// audit trail; `None` while the alert is unclassified.
+    pub fn of(alert_id: &str, triage: &AlertTriage) -> Option<Self> {
+        let classification = triage.classification?;
+        let at_ms = triage
+            .audit
+            .iter()
+            .rev()
+            .find(|e| e.what == "classification")
+            .map_or(0, |e| e.at_ms);
+        Some(Precedent {
+            alert_id: alert_id.to_string(),
+            classification,
+            reason: triage.reason.clone(),
+            at_ms,
+        })
+    }
+
+    /// Adds `p` to `slot`, which keeps the two latest decisions of one fingerprint (two,
+    /// so that an alert is never its own precedent), latest first, ties by id.
+    pub fn keep_two_latest(slot: &mut Vec<Precedent>, p: Precedent) {
+        slot.push(p);
+        slot.sort_by(|x, y| (y.at_ms, &y.alert_id).cmp(&(x.at_ms, &x.alert_id)));
+        slot.truncate(2);
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
     #[default]
