@@ -13,64 +13,36 @@ pub enum PatChar {
 
 pub fn glob(pat: &[PatChar], value: &str, ci: bool) -> bool {
     if value.is_ascii() {
-        return glob_ascii(pat, value.as_bytes(), ci);
+        // One byte is one character: no UTF-8 decoding on the way.
+        let bytes = value.as_bytes();
+        return glob_with(pat, ci, |i| bytes.get(i).map(|&b| (char::from(b), 1)));
     }
-    let (mut pi, mut vi) = (0usize, 0usize);
-    let mut resume: Option<(usize, usize)> = None;
-    loop {
-        let vc = value.get(vi..).and_then(|s| s.chars().next());
-        match (pat.get(pi), vc) {
-            (Some(PatChar::Any), _) => {
-                resume = Some((pi + 1, vi));
-                pi += 1;
-                continue;
-            }
-            (Some(PatChar::One), Some(c)) => {
-                pi += 1;
-                vi += c.len_utf8();
-                continue;
-            }
-            (Some(PatChar::Lit(p)), Some(c)) if *p == c || (ci && fold_char(c) == *p) => {
-                pi += 1;
-                vi += c.len_utf8();
-                continue;
-            }
-            (None, None) => return true,
-            _ => {}
-        }
-        let Some((sp, sv)) = resume else {
-            return false;
-        };
-        let Some(c) = value.get(sv..).and_then(|s| s.chars().next()) else {
-            return false;
-        };
-        resume = Some((sp, sv + c.len_utf8()));
-        pi = sp;
-        vi = sv + c.len_utf8();
-    }
+    glob_with(pat, ci, |i| {
+        let c = value.get(i..)?.chars().next()?;
+        Some((c, c.len_utf8()))
+    })
 }
 
-/// `glob` over an ASCII value: one byte is one character and folds to its ASCII
-/// lowercase, which never equals a non-ASCII pattern character.
-fn glob_ascii(pat: &[PatChar], value: &[u8], ci: bool) -> bool {
+/// Wildcard matching with one-star backtracking; `char_at(i)` gives the character at
+/// byte offset `i` of the value and its length in bytes.
+fn glob_with(pat: &[PatChar], ci: bool, char_at: impl Fn(usize) -> Option<(char, usize)>) -> bool {
     let (mut pi, mut vi) = (0usize, 0usize);
     let mut resume: Option<(usize, usize)> = None;
     loop {
-        let vc = value.get(vi).map(|&b| char::from(b));
-        match (pat.get(pi), vc) {
+        match (pat.get(pi), char_at(vi)) {
             (Some(PatChar::Any), _) => {
                 resume = Some((pi + 1, vi));
                 pi += 1;
                 continue;
             }
-            (Some(PatChar::One), Some(_)) => {
+            (Some(PatChar::One), Some((_, len))) => {
                 pi += 1;
-                vi += 1;
+                vi += len;
                 continue;
             }
-            (Some(PatChar::Lit(p)), Some(c)) if *p == c || (ci && c.to_ascii_lowercase() == *p) => {
+            (Some(PatChar::Lit(p)), Some((c, len))) if *p == c || (ci && fold_char(c) == *p) => {
                 pi += 1;
-                vi += 1;
+                vi += len;
                 continue;
             }
             (None, None) => return true,
@@ -79,12 +51,12 @@ fn glob_ascii(pat: &[PatChar], value: &[u8], ci: bool) -> bool {
         let Some((sp, sv)) = resume else {
             return false;
         };
-        if sv >= value.len() {
+        let Some((_, len)) = char_at(sv) else {
             return false;
-        }
-        resume = Some((sp, sv + 1));
+        };
+        resume = Some((sp, sv + len));
         pi = sp;
-        vi = sv + 1;
+        vi = sv + len;
     }
 }
 
