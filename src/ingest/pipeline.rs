@@ -4,9 +4,10 @@
 //! Detection hook: every parsed event (new or already stored) goes through the
 //! optional [`Evaluator`], once per run: an exact copy of a record already settled
 //! in this run is not parsed again ([`super::seen`]) and only counted as present,
-//! since its event is the same and has been through detection. Rule ids matched right away are written into the
-//! event's `rule.id` before it is stored; matches returned by `finish` (and
-//! matches on already-stored events) re-tag the stored documents at the end.
+//! since its event is the same and has been through detection. Rule ids matched
+//! right away are written into the event's `rule.id` before it is stored; matches
+//! returned by `finish` (and matches on already-stored events) re-tag the stored
+//! documents at the end.
 
 use super::reader::{self, Piece};
 use super::seen::Fingerprint;

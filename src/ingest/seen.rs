@@ -61,7 +61,8 @@ impl SettledRecords {
         self.settled.read().ok()?.get(print).copied()
     }
 
-    /// Remembers records whose event is now stored or known to be present.
+    /// Remembers records whose event is now stored or known to be present; empties
+    /// `records` (those past the cap are let go).
     pub fn settle(&self, records: &mut Vec<(Fingerprint, SourceFormat)>) {
         if records.is_empty() {
             return;
@@ -74,7 +75,6 @@ impl SettledRecords {
                 map.insert(print, format);
             }
         }
-        records.clear();
     }
 }
 
