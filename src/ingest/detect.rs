@@ -28,7 +28,7 @@ pub enum JsonLayout {
 
 const EVTX_MAGIC: &[u8] = b"ElfFile\0";
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
-const UTF8_BOM: &[u8] = &[0xef, 0xbb, 0xbf];
+pub(super) const UTF8_BOM: &[u8] = &[0xef, 0xbb, 0xbf];
 
 /// Detects the format from the first bytes of a file (a few KB are enough).
 /// `complete` tells whether `head` is the whole file.

@@ -45,7 +45,6 @@ pub fn for_each_element(
         match r.peek()? {
             None => return Ok(()),
             Some(b'{') => r.object(sink)?,
-            Some(b'\xef') => r.consume(1), // a byte order mark between objects
             Some(other) => {
                 let line = r.line;
                 r.skip_line()?;

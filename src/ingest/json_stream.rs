@@ -5,7 +5,7 @@
 //! caller parses each one on its own and memory stays bounded by the largest
 //! record (capped at [`MAX_RECORD_BYTES`]), whatever the file size.
 
-use super::detect::JsonLayout;
+use super::detect::{JsonLayout, UTF8_BOM};
 use super::json_scan::{Scan, ValueEnd};
 use std::io::BufRead;
 
@@ -96,17 +96,16 @@ fn for_each_line(reader: &mut dyn BufRead, sink: &mut dyn FnMut(Piece<'_>)) -> s
             });
             continue;
         }
-        let text = buf
-            .strip_prefix(b"\xef\xbb\xbf")
-            .unwrap_or(&buf)
-            .trim_ascii();
+        let text = buf.strip_prefix(UTF8_BOM).unwrap_or(&buf).trim_ascii();
         if !text.is_empty() {
             sink(Piece::Record { line, bytes: text });
         }
     }
 }
 
-/// Consumes ASCII whitespace; returns how many line feeds it held.
+/// Consumes ASCII whitespace and UTF-8 byte order marks (Windows tools write one at the
+/// start of a file, and concatenated files carry one between values); returns how many
+/// line feeds it held.
 pub(super) fn skip_whitespace(reader: &mut dyn BufRead) -> std::io::Result<u64> {
     let mut lines = 0;
     loop {
@@ -121,10 +120,31 @@ pub(super) fn skip_whitespace(reader: &mut dyn BufRead) -> std::io::Result<u64> 
         lines += chunk[..n].iter().filter(|b| **b == b'\n').count() as u64;
         let done = n < chunk.len();
         reader.consume(n);
-        if done {
+        if done && !skip_bom(reader)? {
             return Ok(lines);
         }
     }
+}
+
+/// Consumes a byte order mark at the reader's position; whether there was one.
+fn skip_bom(reader: &mut dyn BufRead) -> std::io::Result<bool> {
+    let chunk = reader.fill_buf()?;
+    if chunk.len() >= UTF8_BOM.len() {
+        let found = chunk.starts_with(UTF8_BOM);
+        if found {
+            reader.consume(UTF8_BOM.len());
+        }
+        return Ok(found);
+    }
+    // The mark straddles two buffer fills (rare): take it byte by byte. Bytes of a
+    // mark that then breaks off are invalid UTF-8 whichever way they are read.
+    for (i, want) in UTF8_BOM.iter().enumerate() {
+        if reader.fill_buf()?.first() != Some(want) {
+            return Ok(i > 0);
+        }
+        reader.consume(1);
+    }
+    Ok(true)
 }
 
 struct Scanner<'r> {
@@ -193,11 +213,6 @@ impl Scanner<'_> {
                         array = false;
                     }
                 }
-                continue;
-            }
-            if !array && b == b'\xef' {
-                // A byte order mark between values: skip it.
-                self.reader.consume(1);
                 continue;
             }
             let start_line = self.line;
@@ -340,6 +355,25 @@ mod tests {
         );
         assert_eq!(got[2], "2:{\"b\":2}");
         assert_eq!(collect("[{\"a\":1}]  \n\n", JsonLayout::Array).len(), 1);
+    }
+
+    #[test]
+    fn byte_order_marks_before_and_between_values_are_skipped() {
+        let bom = "\u{feff}";
+        let got = collect(
+            &format!("{bom}[{{\"a\":1}}]{bom}[{{\"b\":2}}]"),
+            JsonLayout::Array,
+        );
+        assert_eq!(got, vec!["1:{\"a\":1}", "1:{\"b\":2}"]);
+        let got = collect(
+            &format!("{bom}{{\n \"a\": 1\n}}\n{bom}{{\"b\":2}}"),
+            JsonLayout::Stream,
+        );
+        assert_eq!(got, vec!["1:{\n \"a\": 1\n}", "4:{\"b\":2}"]);
+        // Another character starting with the mark's first byte is kept for the parser
+        // (which rejects it with its reason), not skipped.
+        let got = collect("\u{f000}{\"a\":1}", JsonLayout::Stream);
+        assert_eq!(got, vec!["1:\u{f000}{\"a\":1}"]);
     }
 
     #[test]
