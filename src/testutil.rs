@@ -5,6 +5,7 @@ use crate::model::{Alert, Event, MitreRef, RuleKind, Severity};
 use crate::rules::api::{Evaluator, RuleMatch};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// 2020-09-14T08:05:46Z.
 pub const T0: i64 = 1_600_070_746_000;
@@ -76,4 +77,34 @@ pub fn net_event() -> Event {
                         "args": ["net", "user", "helpdesk2", "/add"]},
         }),
     )
+}
+
+/// The shared reference folder (datasets, rule corpora), beside the crate or at /work/shared.
+/// Tests that need it print a notice and pass when it is absent.
+pub fn shared_dir() -> Option<PathBuf> {
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    [beside, PathBuf::from("/work/shared")]
+        .into_iter()
+        .find(|p| p.is_dir())
+}
+
+/// Every file below `dir` whose name ends in `.{extension}`, sorted.
+pub fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, extension, out);
+            } else if path.extension().is_some_and(|x| x == extension) {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, extension, &mut out);
+    out.sort();
+    out
 }

@@ -2,29 +2,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{files_with_extension, shared_dir};
 use vigil::rules::eql::compile;
-
-fn shared_dir() -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    [local, PathBuf::from("/work/shared")]
-        .into_iter()
-        .find(|p| p.is_dir())
-}
-
-fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            toml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "toml") {
-            out.push(p);
-        }
-    }
-}
 
 #[test]
 fn every_elastic_eql_rule_compiles() {
@@ -32,9 +13,7 @@ fn every_elastic_eql_rule_compiles() {
         eprintln!("notice: shared/ not found; skipping the Elastic rule corpus test");
         return;
     };
-    let mut files = Vec::new();
-    toml_files(&shared.join("rules/elastic"), &mut files);
-    files.sort();
+    let files = files_with_extension(&shared.join("rules/elastic"), "toml");
     let mut compiled = 0;
     let mut failures = Vec::new();
     for f in &files {

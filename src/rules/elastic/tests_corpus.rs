@@ -4,29 +4,7 @@
 use super::{ElasticRuleSet, load_rule};
 use crate::model::RuleOrigin;
 use crate::rules::api::{CompiledRuleSet, RuleStatus};
-use std::path::{Path, PathBuf};
-
-/// The shared reference folder, next to the crate or at /work/shared.
-pub fn shared_dir() -> Option<PathBuf> {
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    [beside, PathBuf::from("/work/shared")]
-        .into_iter()
-        .find(|p| p.is_dir())
-}
-
-fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            toml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "toml") {
-            out.push(p);
-        }
-    }
-}
+use crate::testutil::{files_with_extension, shared_dir};
 
 #[test]
 fn every_shared_elastic_rule_loads() {
@@ -34,9 +12,7 @@ fn every_shared_elastic_rule_loads() {
         eprintln!("notice: ../shared is absent; skipping the Elastic rule corpus test");
         return;
     };
-    let mut files = Vec::new();
-    toml_files(&shared.join("rules/elastic"), &mut files);
-    files.sort();
+    let files = files_with_extension(&shared.join("rules/elastic"), "toml");
     assert!(files.len() >= 66, "found only {} rule files", files.len());
     let mut failures = Vec::new();
     let mut loaded = Vec::new();

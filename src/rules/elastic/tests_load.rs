@@ -61,7 +61,7 @@ fn seed_rule_metadata_is_exact() {
 
 #[test]
 fn fixture_matches_the_seed_text() {
-    let Some(shared) = super::tests_corpus::shared_dir() else {
+    let Some(shared) = crate::testutil::shared_dir() else {
         eprintln!("notice: ../shared is absent; skipping the seed comparison");
         return;
     };

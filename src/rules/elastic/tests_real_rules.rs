@@ -3,10 +3,10 @@
 //! Windows paths inside wildcards, `?` in wildcard values, arrays, `not` on missing
 //! fields) must give the verdict Elasticsearch gives.
 
-use super::tests_corpus::shared_dir;
 use super::{ElasticRuleSet, load_rule};
 use crate::model::{Event, RuleOrigin};
 use crate::rules::api::{CompiledRuleSet, RuleMatch};
+use crate::testutil::shared_dir;
 use serde_json::{Value, json};
 
 fn load_shared(rel: &str) -> Option<ElasticRuleSet> {

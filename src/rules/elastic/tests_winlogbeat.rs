@@ -2,11 +2,11 @@
 //! ../shared/datasets/elastic-beats-winlogbeat): only the rules that Elasticsearch would
 //! fire on those documents fire here.
 
-use super::tests_corpus::shared_dir;
 use super::{ElasticRuleSet, load_rule};
 use crate::model::{Event, RuleOrigin};
 use crate::rules::api::CompiledRuleSet;
 use crate::rules::kql::parse_date_ms;
+use crate::testutil::shared_dir;
 use std::collections::BTreeSet;
 
 fn corpus(shared: &std::path::Path) -> ElasticRuleSet {

@@ -19,14 +19,11 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 fn shared() -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    for p in [local, PathBuf::from("/work/shared")] {
-        if p.is_dir() {
-            return Some(p);
-        }
+    let found = crate::testutil::shared_dir();
+    if found.is_none() {
+        println!("notice: ../shared not found; skipping the test that needs it");
     }
-    println!("notice: ../shared not found; skipping the test that needs it");
-    None
+    found
 }
 
 fn files_under(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {

@@ -1,13 +1,7 @@
 use super::*;
 use crate::model::triage::{AlertTriage, StepState};
+use crate::testutil::shared_dir;
 use serde_json::json;
-
-fn shared_dir() -> Option<std::path::PathBuf> {
-    let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    [local, std::path::PathBuf::from("/work/shared")]
-        .into_iter()
-        .find(|p| p.is_dir())
-}
 
 /// The seed rule's `note`, cut out of the seed page (the TOML there carries line numbers).
 fn seed_note() -> Option<String> {
