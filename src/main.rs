@@ -8,6 +8,9 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // Importers and background jobs report the panics they catch as problems (a
+    // record, a file, a job); the default hook would also print them as if vigil crashed.
+    vigil::error::quiet_reported_panics();
     let cli = vigil::cli::Cli::parse();
     let code = match vigil::cli::run(cli) {
         Ok(code) => code,

@@ -10,10 +10,9 @@
 
 use super::seen::{Fingerprint, SettledRecords};
 use super::{Container, Location, RawKind, RawRecord, ReadItem, read_file};
-use crate::error::panic_message;
+use crate::error::catch_reported;
 use crate::model::Event;
 use crate::normalize::{SourceFormat, normalize};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -187,13 +186,12 @@ fn normalized(raw: RawRecord<'_>, display: &str, settled: &SettledRecords) -> Pi
     }
     let location = raw.location;
     // A bug in a normalizer must cost one record, reported, not the import.
-    match catch_unwind(AssertUnwindSafe(|| normalize(raw, display))) {
+    match catch_reported(|| normalize(raw, display)) {
         Ok(Ok((event, format))) => Piece::Event(event, format, print),
         Ok(Err(reason)) => Piece::Rejected(format!("{}: {reason}", location.describe(display))),
         Err(panic) => Piece::Rejected(format!(
-            "{}: internal error while normalizing this record ({}); please report it",
+            "{}: internal error while normalizing this record ({panic}); please report it",
             location.describe(display),
-            panic_message(&*panic)
         )),
     }
 }
@@ -222,7 +220,7 @@ fn read_one(file: &Path, counter: Arc<AtomicU64>, out: &mut Batcher) {
     }));
     // A parser bug on hostile data must not end the whole import: the file is reported
     // as stopped at that point and reading goes on with the next one.
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    let result = catch_reported(|| {
         read_file(file, counter, &mut |item| {
             if out.stopped() {
                 return;
@@ -247,13 +245,12 @@ fn read_one(file: &Path, counter: Arc<AtomicU64>, out: &mut Batcher) {
                 })),
             }
         })
-    }));
+    });
     let result = match result {
         Ok(read) => read.map_err(|rejected| rejected.0),
         Err(panic) => Err(format!(
-            "reading stopped inside this file, the parser failed ({}); the records before \
-             that point were imported",
-            panic_message(&*panic)
+            "reading stopped inside this file, the parser failed ({panic}); the records \
+             before that point were imported"
         )),
     };
     out.push(Job::Ready(Piece::FileDone(result)));

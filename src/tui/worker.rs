@@ -44,13 +44,11 @@ impl Worker {
         let (tx, rx) = channel();
         let progress = Progress { tx: tx.clone() };
         let handle = std::thread::spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&progress)))
-                .unwrap_or_else(|panic| {
-                    Err(format!(
-                        "the background job stopped on an internal error ({}); please report it",
-                        crate::error::panic_message(&*panic)
-                    ))
-                });
+            let result = crate::error::catch_reported(|| job(&progress)).unwrap_or_else(|panic| {
+                Err(format!(
+                    "the background job stopped on an internal error ({panic}); please report it"
+                ))
+            });
             let _ = tx.send(WorkerMsg::Finished(result));
         });
         Worker {
