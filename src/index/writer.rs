@@ -16,8 +16,15 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 
 /// Events added between automatic commits.
 const COMMIT_EVERY: usize = 250_000;
-/// Memory budget of the tantivy writer (split across its threads).
+/// Memory budget of the tantivy writer.
 const WRITER_HEAP_BYTES: usize = 192 * 1024 * 1024;
+/// Tantivy indexing threads. One, although the machine may have more cores: each
+/// thread writes a segment of its own, so two threads meant two term dictionaries
+/// built per commit and, by the fourth commit of a large import, eight segments
+/// that the merge policy then merged again (1M generated events: 106 s -> 85 s of
+/// CPU, peak memory 668 MB -> 255 MB, wall clock not longer: the parse and normalize
+/// workers keep the other core busy). See BENCHMARKS.md, "Store stage".
+const INDEXING_THREADS: usize = 1;
 
 /// The single writer of a workspace index. Holds the workspace lock while alive.
 pub struct EventWriter {
@@ -28,6 +35,8 @@ pub struct EventWriter {
     /// Committed state used for duplicate checks; refreshed at every commit.
     committed: Searcher,
     pending: HashSet<String, BuildHasherDefault<IdHasher>>,
+    /// Reused for each event's stored JSON text.
+    json_scratch: Vec<u8>,
     _lock: crate::workspace::lock::WriterLock,
 }
 
@@ -38,11 +47,8 @@ impl EventWriter {
         fields: Fields,
         lock: crate::workspace::lock::WriterLock,
     ) -> Result<Self> {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get().clamp(1, 2))
-            .unwrap_or(1);
         let writer = index
-            .writer_with_num_threads(threads, WRITER_HEAP_BYTES)
+            .writer_with_num_threads(INDEXING_THREADS, WRITER_HEAP_BYTES)
             .map_err(|e| VigilError::index(&path, e))?;
         let reader = index
             .reader_builder()
@@ -57,6 +63,7 @@ impl EventWriter {
             reader,
             committed,
             pending: HashSet::default(),
+            json_scratch: Vec::new(),
             _lock: lock,
         })
     }
@@ -79,7 +86,7 @@ impl EventWriter {
         if self.contains(&event.id)? {
             return Ok(false);
         }
-        let doc = to_document(&self.fields, event);
+        let doc = to_document(&self.fields, event, &mut self.json_scratch);
         self.writer
             .add_document(doc)
             .map_err(|e| VigilError::index(&self.path, e))?;
@@ -139,7 +146,7 @@ impl EventWriter {
             self.writer
                 .delete_term(Term::from_field_text(self.fields.id, event_id));
             self.writer
-                .add_document(to_document(&self.fields, &event))
+                .add_document(to_document(&self.fields, &event, &mut self.json_scratch))
                 .map_err(|e| VigilError::index(&self.path, e))?;
             changed += 1;
         }
