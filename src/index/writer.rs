@@ -21,9 +21,9 @@ const WRITER_HEAP_BYTES: usize = 192 * 1024 * 1024;
 /// Tantivy indexing threads. One, although the machine may have more cores: each
 /// thread writes a segment of its own, so two threads meant two term dictionaries
 /// built per commit and, by the fourth commit of a large import, eight segments
-/// that the merge policy then merged again (1M generated events: 106 s -> 85 s of
-/// CPU, peak memory 668 MB -> 255 MB, wall clock not longer: the parse and normalize
-/// workers keep the other core busy). See BENCHMARKS.md, "Store stage".
+/// that the merge policy then merged again (1M generated events: about a fifth less
+/// CPU, peak memory 680 MB -> 260 MB, and no longer in wall clock: the parse and
+/// normalize workers keep the other core busy). See BENCHMARKS.md, "Store stage".
 const INDEXING_THREADS: usize = 1;
 
 /// The single writer of a workspace index. Holds the workspace lock while alive.
