@@ -202,6 +202,42 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn event(i: usize) -> Event {
+        Event {
+            id: format!("{i:064x}"),
+            timestamp_ms: 1_700_000_000_000 + i as i64,
+            doc: json!({"process": {"name": format!("p{}.exe", i % 7), "pid": i}}),
+            original: format!("{{\"n\":{i}}}"),
+        }
+    }
+
+    #[test]
+    fn each_commit_writes_one_segment_and_ids_stay_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = crate::workspace::Workspace::open_or_create(dir.path()).unwrap();
+        let mut writer = ws.writer().unwrap();
+        for round in 0..2 {
+            for i in 0..500 {
+                assert_eq!(writer.add(&event(i)).unwrap(), round == 0, "event {i}");
+            }
+            writer.commit().unwrap();
+        }
+        for i in 500..700 {
+            assert!(writer.add(&event(i)).unwrap());
+        }
+        writer.commit().unwrap();
+        writer.close().unwrap();
+        let index = tantivy::Index::open_in_dir(ws.index_dir()).unwrap();
+        let segments = index.searchable_segment_metas().unwrap();
+        let mut sizes: Vec<u32> = segments.iter().map(|s| s.num_docs()).collect();
+        sizes.sort_unstable();
+        assert_eq!(
+            sizes,
+            [200, 500],
+            "one segment per commit that added events"
+        );
+    }
+
     #[test]
     fn merging_rule_ids_is_sorted_and_deduplicated() {
         let mut doc = json!({"rule": {"id": ["b"]}});
