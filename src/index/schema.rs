@@ -5,6 +5,7 @@
 //! finds `net.exe`; command lines and messages are also full-text fields whose
 //! names shadow the keyword path (tantivy resolves the longest field name).
 
+use super::curated::{self, PathNode};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, JsonObjectOptions, STORED,
     STRING, Schema, TextFieldIndexing, TextOptions,
@@ -92,8 +93,9 @@ pub struct Fields {
     pub stat_channel: Field,
     pub stat_code: Field,
     pub stat_host: Field,
-    /// (root name, field) for every keyword JSON root.
-    pub roots: Vec<(&'static str, Field)>,
+    /// (root name, field, its indexed-path tree) for every keyword JSON root, sorted
+    /// by name; the tree is `None` for roots of which nothing is indexed.
+    pub roots: Vec<(&'static str, Field, Option<&'static PathNode>)>,
     /// (dotted ECS path, field) for every full-text field.
     pub texts: Vec<(&'static str, Field)>,
 }
@@ -101,10 +103,16 @@ pub struct Fields {
 impl Fields {
     /// The keyword JSON field for an ECS root, if it has one.
     pub fn root(&self, name: &str) -> Option<Field> {
+        self.root_with_paths(name).map(|(field, _)| field)
+    }
+
+    /// The keyword JSON field for an ECS root and the part of it that is indexed
+    /// ([`curated::indexed_root`]), found with one search.
+    pub fn root_with_paths(&self, name: &str) -> Option<(Field, Option<&'static PathNode>)> {
         self.roots
-            .binary_search_by(|(n, _)| (*n).cmp(name))
+            .binary_search_by(|(n, _, _)| (*n).cmp(name))
             .ok()
-            .map(|i| self.roots[i].1)
+            .map(|i| (self.roots[i].1, self.roots[i].2))
     }
 }
 
@@ -144,9 +152,12 @@ pub fn build_schema() -> (Schema, Fields) {
     let stat_code = b.add_text_field(STAT_CODE, stat());
     let stat_host = b.add_text_field(STAT_HOST, stat());
     let other = b.add_json_field(OTHER_FIELD, keyword_json.clone());
-    let mut roots: Vec<(&'static str, Field)> = KEYWORD_ROOTS
+    let mut roots: Vec<(&'static str, Field, Option<&'static PathNode>)> = KEYWORD_ROOTS
         .iter()
-        .map(|r| (*r, b.add_json_field(r, keyword_json.clone())))
+        .map(|r| {
+            let field = b.add_json_field(r, keyword_json.clone());
+            (*r, field, curated::indexed_root(r))
+        })
         .collect();
     roots.sort_by(|a, b| a.0.cmp(b.0));
     let texts = TEXT_FIELDS
@@ -183,7 +194,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
     let f = |name: &str| schema.get_field(name).ok();
     let mut roots = Vec::with_capacity(KEYWORD_ROOTS.len());
     for r in KEYWORD_ROOTS {
-        roots.push((*r, f(r)?));
+        roots.push((*r, f(r)?, curated::indexed_root(r)));
     }
     roots.sort_by(|a, b| a.0.cmp(b.0));
     let mut texts = Vec::with_capacity(TEXT_FIELDS.len());

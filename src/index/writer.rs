@@ -16,8 +16,15 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 
 /// Events added between automatic commits.
 const COMMIT_EVERY: usize = 250_000;
-/// Memory budget of the tantivy writer (split across its threads).
+/// Memory budget of the tantivy writer.
 const WRITER_HEAP_BYTES: usize = 192 * 1024 * 1024;
+/// Tantivy indexing threads. One, although the machine may have more cores: each
+/// thread writes a segment of its own, so two threads meant two term dictionaries
+/// built per commit and, by the fourth commit of a large import, eight segments
+/// that the merge policy then merged again (1M generated events: about a fifth less
+/// CPU, peak memory 680 MB -> 260 MB, and no longer in wall clock: the parse and
+/// normalize workers keep the other core busy). See BENCHMARKS.md, "Store stage".
+const INDEXING_THREADS: usize = 1;
 
 /// The single writer of a workspace index. Holds the workspace lock while alive.
 pub struct EventWriter {
@@ -28,6 +35,8 @@ pub struct EventWriter {
     /// Committed state used for duplicate checks; refreshed at every commit.
     committed: Searcher,
     pending: HashSet<String, BuildHasherDefault<IdHasher>>,
+    /// Reused for each event's stored JSON text.
+    json_scratch: Vec<u8>,
     _lock: crate::workspace::lock::WriterLock,
 }
 
@@ -38,11 +47,8 @@ impl EventWriter {
         fields: Fields,
         lock: crate::workspace::lock::WriterLock,
     ) -> Result<Self> {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get().clamp(1, 2))
-            .unwrap_or(1);
         let writer = index
-            .writer_with_num_threads(threads, WRITER_HEAP_BYTES)
+            .writer_with_num_threads(INDEXING_THREADS, WRITER_HEAP_BYTES)
             .map_err(|e| VigilError::index(&path, e))?;
         let reader = index
             .reader_builder()
@@ -57,6 +63,7 @@ impl EventWriter {
             reader,
             committed,
             pending: HashSet::default(),
+            json_scratch: Vec::new(),
             _lock: lock,
         })
     }
@@ -79,7 +86,7 @@ impl EventWriter {
         if self.contains(&event.id)? {
             return Ok(false);
         }
-        let doc = to_document(&self.fields, event);
+        let doc = to_document(&self.fields, event, &mut self.json_scratch);
         self.writer
             .add_document(doc)
             .map_err(|e| VigilError::index(&self.path, e))?;
@@ -139,7 +146,7 @@ impl EventWriter {
             self.writer
                 .delete_term(Term::from_field_text(self.fields.id, event_id));
             self.writer
-                .add_document(to_document(&self.fields, &event))
+                .add_document(to_document(&self.fields, &event, &mut self.json_scratch))
                 .map_err(|e| VigilError::index(&self.path, e))?;
             changed += 1;
         }
@@ -194,6 +201,42 @@ impl Hasher for IdHasher {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn event(i: usize) -> Event {
+        Event {
+            id: format!("{i:064x}"),
+            timestamp_ms: 1_700_000_000_000 + i as i64,
+            doc: json!({"process": {"name": format!("p{}.exe", i % 7), "pid": i}}),
+            original: format!("{{\"n\":{i}}}"),
+        }
+    }
+
+    #[test]
+    fn each_commit_writes_one_segment_and_ids_stay_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = crate::workspace::Workspace::open_or_create(dir.path()).unwrap();
+        let mut writer = ws.writer().unwrap();
+        for round in 0..2 {
+            for i in 0..500 {
+                assert_eq!(writer.add(&event(i)).unwrap(), round == 0, "event {i}");
+            }
+            writer.commit().unwrap();
+        }
+        for i in 500..700 {
+            assert!(writer.add(&event(i)).unwrap());
+        }
+        writer.commit().unwrap();
+        writer.close().unwrap();
+        let index = tantivy::Index::open_in_dir(ws.index_dir()).unwrap();
+        let segments = index.searchable_segment_metas().unwrap();
+        let mut sizes: Vec<u32> = segments.iter().map(|s| s.num_docs()).collect();
+        sizes.sort_unstable();
+        assert_eq!(
+            sizes,
+            [200, 500],
+            "one segment per commit that added events"
+        );
+    }
 
     #[test]
     fn merging_rule_ids_is_sorted_and_deduplicated() {
