@@ -130,6 +130,69 @@ fn search_and_stats_output() {
     assert!(String::from_utf8_lossy(&human.stdout).contains("by event code"));
 }
 
+/// Events found by `vigil search --json QUERY` (no limit that matters here).
+fn found(ws: &std::path::Path, query: &str) -> Vec<Value> {
+    let out = vigil(ws)
+        .args(["search", "--json", "--limit", "100000", query])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{query}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn field_presence_queries_match_the_events_that_have_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    vigil(&ws)
+        .arg("import")
+        .arg(fixture("evtx"))
+        .assert()
+        .code(3);
+    let all = found(&ws, "*");
+    let has = |doc: &Value, path: &[&str]| {
+        path.iter()
+            .try_fold(doc, |v, key| v.get(key))
+            .is_some_and(|v| !v.is_null())
+    };
+    for (query, path) in [
+        ("process.name:*", &["process", "name"][..]),
+        ("process.parent.name:*", &["process", "parent", "name"]),
+        ("process.command_line:*", &["process", "command_line"]),
+        ("process.parent:*", &["process", "parent"]),
+        ("user.target.name:*", &["user", "target", "name"]),
+        (
+            "winlog.event_data.TargetUserName:*",
+            &["winlog", "event_data", "TargetUserName"],
+        ),
+    ] {
+        let expected = all.iter().filter(|d| has(d, path)).count();
+        assert!(expected > 0, "{query}: the fixtures have such events");
+        assert_eq!(found(&ws, query).len(), expected, "{query}");
+        let without = found(&ws, &format!("NOT {query}"));
+        assert_eq!(without.len(), all.len() - expected, "NOT {query}");
+        assert!(without.iter().all(|d| !has(d, path)), "NOT {query}");
+    }
+    let both = found(&ws, "event.code:4720 AND user.target.name:*");
+    assert!(!both.is_empty());
+    assert!(both.iter().all(|d| d["event"]["code"] == "4720"));
+    assert!(found(&ws, "no_such_root.field:*").is_empty());
+    let stored_only = vigil(&ws)
+        .args(["search", "agent.type:*"])
+        .output()
+        .unwrap();
+    assert_eq!(stored_only.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stored_only.stderr).contains("not indexed"));
+}
+
 #[test]
 fn missing_workspace_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,6 +5,7 @@
 
 pub mod curated;
 pub mod document;
+mod exists;
 pub mod query_fields;
 pub mod reader;
 pub mod schema;

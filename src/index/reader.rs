@@ -60,7 +60,13 @@ impl EventSearcher {
         defaults.push(self.fields.other);
         let mut parser = QueryParser::for_index(&self.index, defaults);
         parser.set_conjunction_by_default();
-        parser.parse_query(query).map_err(|e| VigilError::Query {
+        let built = match tantivy::query_grammar::parse_query(query) {
+            Ok(ast) if super::exists::has_exists(&ast) => {
+                super::exists::build(ast, &parser, &self.searcher, &self.fields)
+            }
+            _ => parser.parse_query(query),
+        };
+        built.map_err(|e| VigilError::Query {
             query: query.to_string(),
             reason: explain_query_error(&e),
         })
