@@ -135,7 +135,7 @@ fn found(ws: &std::path::Path, query: &str) -> Vec<Value> {
     let out = vigil(ws)
         .args(["search", "--json", "--limit", "100000", query])
         .output()
-        .unwrap();
+        .expect("vigil runs");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -144,7 +144,7 @@ fn found(ws: &std::path::Path, query: &str) -> Vec<Value> {
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| serde_json::from_str(l).expect("one JSON document per line"))
         .collect()
 }
 
