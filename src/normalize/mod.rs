@@ -13,11 +13,16 @@ pub mod cmdline;
 pub mod defender;
 pub mod ecs;
 pub mod entra;
+#[cfg(test)]
+mod equivalence_tests;
 pub mod evtx_json;
 pub mod iam;
 pub mod identity;
 pub mod m365;
 pub mod nxlog;
+#[cfg(test)]
+mod reference;
+pub mod sink;
 pub mod sysmon;
 pub mod time;
 pub mod util;
