@@ -5,7 +5,8 @@
 //! documents the fields vigil's own Windows mapping would produce are filled in
 //! where the document lacks them (never overwriting what the shipper wrote).
 
-use super::sink::{FieldSink, MissingFields, lookup};
+use super::docpath::{get_path, has, lookup};
+use super::sink::{FieldSink, MissingFields};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{fill_missing, put};
 use super::windows::{WinRecord, write_ecs};
@@ -15,9 +16,9 @@ use std::borrow::Cow;
 
 /// Whether a record looks like an ECS document.
 pub fn looks_like(o: &Map<String, Value>) -> bool {
-    o.contains_key("@timestamp")
-        || o.contains_key("event")
-        || o.contains_key("winlog")
+    has(o, "@timestamp")
+        || has(o, "event")
+        || has(o, "winlog")
         || o.keys()
             .any(|k| k.starts_with("event.") || k.starts_with("winlog."))
 }
@@ -25,7 +26,7 @@ pub fn looks_like(o: &Map<String, Value>) -> bool {
 /// Normalizes an ECS document in place; returns the event time.
 pub fn normalize(doc: &mut Value) -> Result<i64, String> {
     expand_dotted_keys(doc);
-    let ts = match fields::get(doc, "@timestamp") {
+    let ts = match get_path(doc, "@timestamp") {
         Some(Value::String(s)) => parse_utc_ms(s)
             .ok_or_else(|| format!("@timestamp {s:?} is not an RFC 3339 date-time"))?,
         Some(Value::Number(n)) => n
@@ -42,7 +43,7 @@ pub fn normalize(doc: &mut Value) -> Result<i64, String> {
     if get_in(doc, plain, "event.kind").is_none() {
         put(doc, "event.kind", "event");
     }
-    if fields::get(doc, "winlog").is_some() {
+    if get_path(doc, "winlog").is_some() {
         fill_windows_fields(doc, ts, plain);
     }
     Ok(ts)
@@ -54,16 +55,16 @@ pub fn has_plain_root(doc: &Value) -> bool {
         .is_some_and(|o| !o.keys().any(|k| k.as_bytes().contains(&b'.')))
 }
 
-/// [`fields::get`], starting from the first segment's object when `plain_root`
+/// `fields::get`, starting from the first segment's object when `plain_root`
 /// (no top-level key can then match a longer head, so the result is the same).
 pub fn get_in<'a>(doc: &'a Value, plain_root: bool, path: &str) -> Option<&'a Value> {
     if !plain_root {
-        return fields::get(doc, path);
+        return get_path(doc, path);
     }
     let root = doc.as_object()?;
     match path.split_once('.') {
         None => lookup(root, path),
-        Some((head, rest)) => fields::get(lookup(root, head)?, rest),
+        Some((head, rest)) => get_path(lookup(root, head)?, rest),
     }
 }
 
@@ -80,7 +81,11 @@ fn fill_windows_fields(doc: &mut Value, ts: i64, plain_root: bool) {
         let mut sink = MissingFields::new(view);
         write_ecs(&mut sink, &rec, &data);
         // Event data read from the document's own `winlog.event_data` adds nothing to it.
-        let nested = view.get("winlog").and_then(|w| w.get("event_data"));
+        let nested = view
+            .as_object()
+            .and_then(|root| lookup(root, "winlog"))
+            .and_then(Value::as_object)
+            .and_then(|winlog| lookup(winlog, "event_data"));
         let same = matches!((source, nested), (Some(a), Some(b)) if std::ptr::eq(a, b));
         if !data.is_empty() && !same && sink.wants("winlog.event_data") {
             sink.put_value("winlog.event_data", Value::Object(data.into_owned()));
@@ -142,7 +147,8 @@ pub fn expand_dotted_keys(doc: &mut Value) {
 }
 
 fn is_dotted(k: &str) -> bool {
-    k.contains('.') && !k.starts_with('.') && !k.ends_with('.') && !k.contains("..")
+    // Most keys have no dot at all: one byte scan settles them.
+    k.bytes().any(|b| b == b'.') && !k.starts_with('.') && !k.ends_with('.') && !k.contains("..")
 }
 
 /// Where `expand` is in the document: only `winlog.event_data` must be left alone.

@@ -6,6 +6,7 @@
 //! first, so values the shipper already wrote are never built. This holds because the
 //! mappings never put a value at a path after putting one below it.
 
+use super::docpath::{last_dot, lookup, lookup_mut, set_path};
 use serde_json::{Map, Value};
 
 /// A document being written by the mappings, one dotted path at a time.
@@ -24,60 +25,6 @@ impl FieldSink for Value {
 
     fn put_value(&mut self, path: &str, value: Value) {
         set_path(self, path, value);
-    }
-}
-
-/// Maps with at most this many keys are searched in order instead of hashed:
-/// comparing a few short keys costs less than one SipHash.
-const SCAN_LIMIT: usize = 12;
-
-/// `map.get(key)`, by scanning when the map is small.
-pub fn lookup<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    if map.len() <= SCAN_LIMIT {
-        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
-    } else {
-        map.get(key)
-    }
-}
-
-fn lookup_mut<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Value> {
-    if map.len() <= SCAN_LIMIT {
-        map.iter_mut()
-            .find(|(k, _)| k.as_str() == key)
-            .map(|(_, v)| v)
-    } else {
-        map.get_mut(key)
-    }
-}
-
-/// Same as `fields::set` (objects created on the way, non-objects on the path
-/// replaced, an existing key keeps its place), with cheaper look-ups.
-pub fn set_path(doc: &mut Value, path: &str, value: Value) {
-    let mut cur = doc;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        if !cur.is_object() {
-            *cur = Value::Object(Map::new());
-        }
-        let Value::Object(map) = cur else { return };
-        let last = parts.peek().is_none();
-        if lookup(map, part).is_none() {
-            let fresh = if last {
-                map.insert(part.to_string(), value);
-                return;
-            } else {
-                Value::Object(Map::new())
-            };
-            map.insert(part.to_string(), fresh);
-        }
-        let Some(next) = lookup_mut(map, part) else {
-            return;
-        };
-        if last {
-            *next = value;
-            return;
-        }
-        cur = next;
     }
 }
 
@@ -121,7 +68,7 @@ impl<'t> MissingFields<'t> {
 
     /// The parent of `path`, resolved once per run of paths sharing it.
     fn parent_of<'p>(&mut self, path: &'p str) -> (Parent<'t>, &'p str) {
-        let (parent, leaf) = match path.rfind('.') {
+        let (parent, leaf) = match last_dot(path) {
             Some(dot) => (&path[..dot], &path[dot + 1..]),
             None => ("", path),
         };
@@ -213,7 +160,6 @@ impl FieldSink for MissingFields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fields;
     use crate::normalize::util::fill_missing;
     use serde_json::json;
 
@@ -275,31 +221,5 @@ mod tests {
         same_as_fill(json!({}), &puts);
         same_as_fill(json!({"a": {"x": 0}}), &puts);
         same_as_fill(json!({"a": 5, "c": {}}), &puts);
-    }
-
-    #[test]
-    fn set_path_matches_fields_set() {
-        let mut big = Map::new();
-        for i in 0..20 {
-            big.insert(format!("k{i}"), json!(i));
-        }
-        let docs = [
-            json!({}),
-            json!({"a": 1}),
-            json!({"a": {"b": [1]}}),
-            Value::Object(big),
-        ];
-        for d in docs {
-            for path in ["a", "a.b", "a.b.c", "k3", "k3.x", "z.y"] {
-                let mut expected = d.clone();
-                fields::set(&mut expected, path, json!("v"));
-                let mut actual = d.clone();
-                set_path(&mut actual, path, json!("v"));
-                assert_eq!(
-                    serde_json::to_string(&actual).unwrap(),
-                    serde_json::to_string(&expected).unwrap()
-                );
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! Small helpers shared by the normalizers: setting dotted paths, Windows value
 //! conventions ("-" means empty, hex process ids, `DOMAIN\user`).
 
+use super::docpath::lookup;
 use super::sink::FieldSink;
 use serde_json::{Map, Value};
 
@@ -81,7 +82,7 @@ pub fn value_text(v: &Value) -> Option<String> {
 
 /// String lookup in an event-data map.
 pub fn ed<'a>(data: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    data.get(key).and_then(Value::as_str)
+    lookup(data, key).and_then(Value::as_str)
 }
 
 /// Fills `target` with every field of `extra` that `target` does not have yet

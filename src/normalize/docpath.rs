@@ -1,0 +1,143 @@
+//! Path look-ups and writes tuned for the small objects of event documents: keys are
+//! found by scanning when an object has few of them (cheaper than hashing a key with
+//! SipHash), with results identical to `model::fields::{get, set}`.
+
+use serde_json::{Map, Value};
+
+/// Maps with at most this many keys are searched in order instead of hashed:
+/// comparing a few short keys costs less than one SipHash.
+const SCAN_LIMIT: usize = 12;
+
+/// `map.get(key)`, by scanning when the map is small.
+pub fn lookup<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= SCAN_LIMIT {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
+}
+
+/// Whether `map` has `key` (see [`lookup`]).
+pub fn has(map: &Map<String, Value>, key: &str) -> bool {
+    lookup(map, key).is_some()
+}
+
+pub fn lookup_mut<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Value> {
+    if map.len() <= SCAN_LIMIT {
+        map.iter_mut()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
+    } else {
+        map.get_mut(key)
+    }
+}
+
+/// Same as `fields::set` (objects created on the way, non-objects on the path
+/// replaced, an existing key keeps its place), with cheaper look-ups.
+pub fn set_path(doc: &mut Value, path: &str, value: Value) {
+    let mut cur = doc;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        if !cur.is_object() {
+            *cur = Value::Object(Map::new());
+        }
+        let Value::Object(map) = cur else { return };
+        let last = parts.peek().is_none();
+        if lookup(map, part).is_none() {
+            let fresh = if last {
+                map.insert(part.to_string(), value);
+                return;
+            } else {
+                Value::Object(Map::new())
+            };
+            map.insert(part.to_string(), fresh);
+        }
+        let Some(next) = lookup_mut(map, part) else {
+            return;
+        };
+        if last {
+            *next = value;
+            return;
+        }
+        cur = next;
+    }
+}
+
+/// The byte offset of the last `.` in `path`.
+pub fn last_dot(path: &str) -> Option<usize> {
+    path.bytes().rposition(|b| b == b'.')
+}
+
+/// Same as `fields::get`: at every level the longest literal key first, then descent.
+pub fn get_path<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
+    let obj = doc.as_object()?;
+    if let Some(v) = lookup(obj, path) {
+        return Some(v);
+    }
+    let mut end = path.len();
+    while let Some(dot) = last_dot(&path[..end]) {
+        let (head, rest) = (&path[..dot], &path[dot + 1..]);
+        if let Some(child) = lookup(obj, head)
+            && let Some(found) = get_path(child, rest)
+        {
+            return Some(found);
+        }
+        end = dot;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fields;
+    use serde_json::json;
+
+    #[test]
+    fn set_path_matches_fields_set() {
+        let mut big = Map::new();
+        for i in 0..20 {
+            big.insert(format!("k{i}"), json!(i));
+        }
+        let docs = [
+            json!({}),
+            json!({"a": 1}),
+            json!({"a": {"b": [1]}}),
+            Value::Object(big),
+        ];
+        for d in docs {
+            for path in ["a", "a.b", "a.b.c", "k3", "k3.x", "z.y"] {
+                let mut expected = d.clone();
+                fields::set(&mut expected, path, json!("v"));
+                let mut actual = d.clone();
+                set_path(&mut actual, path, json!("v"));
+                assert_eq!(
+                    serde_json::to_string(&actual).unwrap(),
+                    serde_json::to_string(&expected).unwrap()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn get_path_matches_fields_get() {
+        let mut big = Map::new();
+        for i in 0..20 {
+            big.insert(format!("k{i}"), json!({"x": i}));
+        }
+        big.insert("a.b".into(), json!({"c": 1}));
+        let docs = [
+            json!({"a": {"b": {"c": 2}}, "a.b": {"c": 1}, "a.b.c": 0}),
+            json!({"a": {"b": {"c": 2}}, "a.b": 5}),
+            json!({"a": {"b.c": 3}}),
+            json!({"a": [1]}),
+            json!("s"),
+            Value::Object(big),
+        ];
+        for d in &docs {
+            for path in ["a", "a.b", "a.b.c", "k3.x", "k19", "a.x", "", "."] {
+                assert_eq!(get_path(d, path), fields::get(d, path), "{d} {path}");
+            }
+        }
+    }
+}
