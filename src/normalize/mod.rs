@@ -150,7 +150,7 @@ fn finish(
 ) -> (Event, SourceFormat) {
     match &mut doc {
         // The usual case, built in one go: no `vigil` object yet.
-        Value::Object(root) if !root.contains_key("vigil") => {
+        Value::Object(root) if !docpath::has(root, "vigil") => {
             let mut source = serde_json::Map::new();
             source.insert("format".into(), format.as_str().into());
             source.insert("path".into(), source_path.into());

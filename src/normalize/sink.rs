@@ -51,8 +51,12 @@ enum Change {
 /// semantics); [`MissingFields::apply`] then writes them.
 pub struct MissingFields<'t> {
     target: &'t Value,
-    parent_path: String,
-    parent: Parent<'t>,
+    /// Parents already resolved: their paths end to end in `parent_names`, and
+    /// (end of the path in `parent_names`, what the target holds there). A mapping
+    /// writes under a dozen parents, so a scan finds them.
+    parent_names: String,
+    parents: Vec<(usize, Parent<'t>)>,
+    last_parent: usize,
     changes: Vec<Change>,
 }
 
@@ -60,24 +64,40 @@ impl<'t> MissingFields<'t> {
     pub fn new(target: &'t Value) -> Self {
         MissingFields {
             target,
-            parent_path: String::new(),
-            parent: Self::walk(target, ""),
+            parent_names: String::with_capacity(256),
+            parents: Vec::with_capacity(16),
+            last_parent: 0,
             changes: Vec::new(),
         }
     }
 
-    /// The parent of `path`, resolved once per run of paths sharing it.
+    /// The parent of `path`, resolved once per event and parent.
     fn parent_of<'p>(&mut self, path: &'p str) -> (Parent<'t>, &'p str) {
         let (parent, leaf) = match last_dot(path) {
             Some(dot) => (&path[..dot], &path[dot + 1..]),
             None => ("", path),
         };
-        if parent != self.parent_path {
-            self.parent = Self::walk(self.target, parent);
-            self.parent_path.clear();
-            self.parent_path.push_str(parent);
+        if let Some(found) = self.cached_parent(parent) {
+            return (found, leaf);
         }
-        (self.parent, leaf)
+        let found = Self::walk(self.target, parent);
+        self.parent_names.push_str(parent);
+        self.last_parent = self.parents.len();
+        self.parents.push((self.parent_names.len(), found));
+        (found, leaf)
+    }
+
+    fn cached_parent(&mut self, parent: &str) -> Option<Parent<'t>> {
+        let name = |i: usize| {
+            let start = if i == 0 { 0 } else { self.parents[i - 1].0 };
+            &self.parent_names[start..self.parents[i].0]
+        };
+        if self.last_parent < self.parents.len() && name(self.last_parent) == parent {
+            return Some(self.parents[self.last_parent].1);
+        }
+        let i = (0..self.parents.len()).find(|&i| name(i) == parent)?;
+        self.last_parent = i;
+        Some(self.parents[i].1)
     }
 
     fn walk(target: &'t Value, parent: &str) -> Parent<'t> {
