@@ -11,10 +11,16 @@ const SCAN_LIMIT: usize = 12;
 /// `map.get(key)`, by scanning when the map is small.
 pub fn lookup<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     if map.len() <= SCAN_LIMIT {
-        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+        map.iter().find(|(k, _)| same_key(k, key)).map(|(_, v)| v)
     } else {
         map.get(key)
     }
+}
+
+/// Key equality that settles most mismatches on length and first byte, before
+/// calling a byte comparison.
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// Whether `map` has `key` (see [`lookup`]).
@@ -25,7 +31,7 @@ pub fn has(map: &Map<String, Value>, key: &str) -> bool {
 pub fn lookup_mut<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Value> {
     if map.len() <= SCAN_LIMIT {
         map.iter_mut()
-            .find(|(k, _)| k.as_str() == key)
+            .find(|(k, _)| same_key(k, key))
             .map(|(_, v)| v)
     } else {
         map.get_mut(key)
@@ -61,6 +67,29 @@ pub fn set_path(doc: &mut Value, path: &str, value: Value) {
         }
         cur = next;
     }
+}
+
+/// The byte offset of the first `.` in `path`.
+pub fn first_dot(path: &str) -> Option<usize> {
+    path.bytes().position(|b| b == b'.')
+}
+
+/// Whether `key` has a `.`, eight bytes at a time (keys are short and mostly dot-free).
+pub fn has_dot(key: &str) -> bool {
+    const DOTS: u64 = u64::from_ne_bytes([b'.'; 8]);
+    const LOW: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = key.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // A zero byte in `x` (a dot in the chunk) sets its high bit here.
+        let x = u64::from_ne_bytes(word) ^ DOTS;
+        if x.wrapping_sub(LOW) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().contains(&b'.')
 }
 
 /// The byte offset of the last `.` in `path`.
@@ -116,6 +145,31 @@ mod tests {
                     serde_json::to_string(&expected).unwrap()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn dots_are_found_anywhere() {
+        for key in [
+            "",
+            ".",
+            "a",
+            "abcdefgh",
+            "abcdefgh.",
+            "abcdefg.",
+            ".bcdefgh",
+            "process.name",
+            "\u{e9}t\u{e9}.x",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "abcdefghijklmnop.q",
+            "n\u{2e}",
+        ] {
+            assert_eq!(has_dot(key), key.contains('.'), "{key}");
+        }
+        for b in 0..=255u8 {
+            let key = String::from_utf8_lossy(&[b'a', b, b'c', b'd', b'e', b'f', b'g', b'h'])
+                .into_owned();
+            assert_eq!(has_dot(&key), key.contains('.'), "{b}");
         }
     }
 

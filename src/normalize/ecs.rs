@@ -5,7 +5,7 @@
 //! documents the fields vigil's own Windows mapping would produce are filled in
 //! where the document lacks them (never overwriting what the shipper wrote).
 
-use super::docpath::{get_path, has, lookup};
+use super::docpath::{first_dot, get_path, has, has_dot, lookup};
 use super::sink::{FieldSink, MissingFields};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{fill_missing, put};
@@ -52,7 +52,7 @@ pub fn normalize(doc: &mut Value) -> Result<i64, String> {
 /// Whether no top-level key has a dot (the usual case once dotted keys are expanded).
 pub fn has_plain_root(doc: &Value) -> bool {
     doc.as_object()
-        .is_some_and(|o| !o.keys().any(|k| k.as_bytes().contains(&b'.')))
+        .is_some_and(|o| !o.keys().any(|k| has_dot(k)))
 }
 
 /// `fields::get`, starting from the first segment's object when `plain_root`
@@ -62,9 +62,9 @@ pub fn get_in<'a>(doc: &'a Value, plain_root: bool, path: &str) -> Option<&'a Va
         return get_path(doc, path);
     }
     let root = doc.as_object()?;
-    match path.split_once('.') {
+    match first_dot(path) {
         None => lookup(root, path),
-        Some((head, rest)) => get_path(lookup(root, head)?, rest),
+        Some(dot) => get_path(lookup(root, &path[..dot])?, &path[dot + 1..]),
     }
 }
 

@@ -6,7 +6,7 @@
 //! first, so values the shipper already wrote are never built. This holds because the
 //! mappings never put a value at a path after putting one below it.
 
-use super::docpath::{last_dot, lookup, lookup_mut, set_path};
+use super::docpath::{first_dot, last_dot, lookup, lookup_mut, set_path};
 use serde_json::{Map, Value};
 
 /// A document being written by the mappings, one dotted path at a time.
@@ -51,12 +51,9 @@ enum Change {
 /// semantics); [`MissingFields::apply`] then writes them.
 pub struct MissingFields<'t> {
     target: &'t Value,
-    /// Parents already resolved: their paths end to end in `parent_names`, and
-    /// (end of the path in `parent_names`, what the target holds there). A mapping
-    /// writes under a dozen parents, so a scan finds them.
-    parent_names: String,
-    parents: Vec<(usize, Parent<'t>)>,
-    last_parent: usize,
+    /// The parent of the last path asked about: runs of paths share one.
+    parent_path: String,
+    parent: Parent<'t>,
     changes: Vec<Change>,
 }
 
@@ -64,40 +61,24 @@ impl<'t> MissingFields<'t> {
     pub fn new(target: &'t Value) -> Self {
         MissingFields {
             target,
-            parent_names: String::with_capacity(256),
-            parents: Vec::with_capacity(16),
-            last_parent: 0,
+            parent_path: String::with_capacity(32),
+            parent: Self::walk(target, ""),
             changes: Vec::new(),
         }
     }
 
-    /// The parent of `path`, resolved once per event and parent.
+    /// The parent of `path`, resolved once per run of paths sharing it.
     fn parent_of<'p>(&mut self, path: &'p str) -> (Parent<'t>, &'p str) {
         let (parent, leaf) = match last_dot(path) {
             Some(dot) => (&path[..dot], &path[dot + 1..]),
             None => ("", path),
         };
-        if let Some(found) = self.cached_parent(parent) {
-            return (found, leaf);
+        if parent != self.parent_path {
+            self.parent = Self::walk(self.target, parent);
+            self.parent_path.clear();
+            self.parent_path.push_str(parent);
         }
-        let found = Self::walk(self.target, parent);
-        self.parent_names.push_str(parent);
-        self.last_parent = self.parents.len();
-        self.parents.push((self.parent_names.len(), found));
-        (found, leaf)
-    }
-
-    fn cached_parent(&mut self, parent: &str) -> Option<Parent<'t>> {
-        let name = |i: usize| {
-            let start = if i == 0 { 0 } else { self.parents[i - 1].0 };
-            &self.parent_names[start..self.parents[i].0]
-        };
-        if self.last_parent < self.parents.len() && name(self.last_parent) == parent {
-            return Some(self.parents[self.last_parent].1);
-        }
-        let i = (0..self.parents.len()).find(|&i| name(i) == parent)?;
-        self.last_parent = i;
-        Some(self.parents[i].1)
+        (self.parent, leaf)
     }
 
     fn walk(target: &'t Value, parent: &str) -> Parent<'t> {
@@ -105,15 +86,18 @@ impl<'t> MissingFields<'t> {
             return Parent::Blocked;
         };
         let mut map = root;
-        if parent.is_empty() {
-            return Parent::Object(map);
-        }
-        for part in parent.split('.') {
+        let mut rest = (!parent.is_empty()).then_some(parent);
+        while let Some(remaining) = rest {
+            let (part, next) = match first_dot(remaining) {
+                Some(dot) => (&remaining[..dot], Some(&remaining[dot + 1..])),
+                None => (remaining, None),
+            };
             match lookup(map, part) {
-                Some(Value::Object(next)) => map = next,
+                Some(Value::Object(child)) => map = child,
                 Some(_) => return Parent::Blocked,
                 None => return Parent::Absent,
             }
+            rest = next;
         }
         Parent::Object(map)
     }
@@ -241,5 +225,14 @@ mod tests {
         same_as_fill(json!({}), &puts);
         same_as_fill(json!({"a": {"x": 0}}), &puts);
         same_as_fill(json!({"a": 5, "c": {}}), &puts);
+        let odd = [
+            ("x..y", json!(1)),
+            ("x.", json!(2)),
+            ("x..z", json!(3)),
+            (".w", json!(4)),
+        ];
+        same_as_fill(json!({}), &odd);
+        same_as_fill(json!({"x": {"": {"y": 0}}}), &odd);
+        same_as_fill(json!({"x": {"": 7}, "": {}}), &odd);
     }
 }
