@@ -68,16 +68,47 @@ pub fn get_in<'a>(doc: &'a Value, plain_root: bool, path: &str) -> Option<&'a Va
     }
 }
 
+/// Path look-ups in one document that find its `winlog` object once.
+pub struct DocView<'a> {
+    doc: &'a Value,
+    plain_root: bool,
+    winlog: Option<&'a Value>,
+}
+
+impl<'a> DocView<'a> {
+    pub fn new(doc: &'a Value, plain_root: bool) -> Self {
+        let winlog = if plain_root {
+            doc.as_object().and_then(|root| lookup(root, "winlog"))
+        } else {
+            None
+        };
+        DocView {
+            doc,
+            plain_root,
+            winlog,
+        }
+    }
+
+    /// Same as `fields::get(doc, path)`.
+    pub fn get(&self, path: &str) -> Option<&'a Value> {
+        match path.strip_prefix("winlog.") {
+            Some(rest) if self.plain_root => get_path(self.winlog?, rest),
+            _ => get_in(self.doc, self.plain_root, path),
+        }
+    }
+}
+
 /// Adds the fields vigil's Windows mapping derives that the Winlogbeat document lacks.
 fn fill_windows_fields(doc: &mut Value, ts: i64, plain_root: bool) {
     let changes = {
         let view: &Value = doc;
-        let source = get_in(view, plain_root, "winlog.event_data");
+        let paths = DocView::new(view, plain_root);
+        let source = paths.get("winlog.event_data");
         let data = match source {
             Some(Value::Object(ed)) => event_data_text(ed),
             _ => Cow::Owned(Map::new()),
         };
-        let rec = win_record(view, plain_root, ts);
+        let rec = win_record(&paths, ts);
         let mut sink = MissingFields::new(view);
         write_ecs(&mut sink, &rec, &data);
         // Event data read from the document's own `winlog.event_data` adds nothing to it.
@@ -116,10 +147,10 @@ fn event_data_text(ed: &Map<String, Value>) -> Cow<'_, Map<String, Value>> {
 }
 
 /// The Windows view of a Winlogbeat document's `winlog.*`, event data left out.
-fn win_record(doc: &Value, plain_root: bool, ts: i64) -> WinRecord {
-    let s = |p: &str| get_in(doc, plain_root, p).and_then(fields::scalar_text);
+fn win_record(paths: &DocView<'_>, ts: i64) -> WinRecord {
+    let s = |p: &str| paths.get(p).and_then(fields::scalar_text);
     let n = |p: &str| {
-        get_in(doc, plain_root, p).and_then(|v| match v {
+        paths.get(p).and_then(|v| match v {
             Value::Number(n) => n.as_u64(),
             Value::String(s) => s.parse().ok(),
             _ => None,

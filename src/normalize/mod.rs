@@ -234,15 +234,15 @@ fn windows_event(rec: windows::WinRecord, text: &str, kind: &str) -> (Value, Opt
 /// Winlogbeat documents carry the same identity as the EVTX record they came from
 /// (their `@timestamp` is the record's TimeCreated).
 fn windows_identity(doc: &Value, ts: i64) -> Option<String> {
-    let plain = ecs::has_plain_root(doc);
-    let first_str = |path: &str| match ecs::get_in(doc, plain, path)? {
+    let paths = ecs::DocView::new(doc, ecs::has_plain_root(doc));
+    let first_str = |path: &str| match paths.get(path)? {
         Value::String(s) => Some(s.as_str()),
         Value::Array(items) => items.iter().find_map(Value::as_str),
         _ => None,
     };
     let computer = first_str("winlog.computer_name")?;
     let channel = first_str("winlog.channel")?;
-    let record = match ecs::get_in(doc, plain, "winlog.record_id")? {
+    let record = match paths.get("winlog.record_id")? {
         Value::Number(n) => n.as_u64()?,
         Value::String(s) => s.parse().ok()?,
         _ => return None,

@@ -56,20 +56,21 @@ fn format_four_digit_year(ms: i64) -> String {
         (in_day / 1000 % 60, 2, b'.'),
         (in_day % 1000, 3, b'Z'),
     ];
-    let mut out = String::with_capacity(24);
+    let mut out = [0u8; 24];
+    let mut at = 0;
     for (value, width, separator) in fields {
-        let mut digits = [b'0'; 4];
         let mut rest = value;
-        for slot in digits[..width].iter_mut().rev() {
+        for slot in out[at..at + width].iter_mut().rev() {
             *slot = b'0' + (rest % 10) as u8;
             rest /= 10;
         }
-        for &d in &digits[..width] {
-            out.push(char::from(d));
-        }
-        out.push(char::from(separator));
+        out[at + width] = separator;
+        at += width + 1;
     }
-    out
+    // Only ASCII digits and separators were written, so this never falls back.
+    std::str::from_utf8(&out)
+        .map(str::to_owned)
+        .unwrap_or_default()
 }
 
 /// (year, month, day) of a day count since 1970-01-01, in the proleptic Gregorian
