@@ -38,34 +38,44 @@ pub fn lookup_mut<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a 
     }
 }
 
+/// Room reserved in objects created by [`set_path`]: enough for the usual ECS
+/// groups (`event`, `winlog`, `process`), so that they are not re-hashed as they grow.
+const NEW_OBJECT_CAPACITY: usize = 8;
+
 /// Same as `fields::set` (objects created on the way, non-objects on the path
 /// replaced, an existing key keeps its place), with cheaper look-ups.
 pub fn set_path(doc: &mut Value, path: &str, value: Value) {
     let mut cur = doc;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
+    let mut rest = path;
+    loop {
+        let (part, next) = match first_dot(rest) {
+            Some(dot) => (&rest[..dot], Some(&rest[dot + 1..])),
+            None => (rest, None),
+        };
         if !cur.is_object() {
-            *cur = Value::Object(Map::new());
+            *cur = Value::Object(Map::with_capacity(NEW_OBJECT_CAPACITY));
         }
         let Value::Object(map) = cur else { return };
-        let last = parts.peek().is_none();
-        if lookup(map, part).is_none() {
-            let fresh = if last {
-                map.insert(part.to_string(), value);
-                return;
-            } else {
-                Value::Object(Map::new())
-            };
-            map.insert(part.to_string(), fresh);
-        }
-        let Some(next) = lookup_mut(map, part) else {
+        let Some(next) = next else {
+            match lookup_mut(map, part) {
+                Some(slot) => *slot = value,
+                None => {
+                    map.insert(part.to_string(), value);
+                }
+            }
             return;
         };
-        if last {
-            *next = value;
-            return;
+        if lookup(map, part).is_none() {
+            map.insert(
+                part.to_string(),
+                Value::Object(Map::with_capacity(NEW_OBJECT_CAPACITY)),
+            );
         }
-        cur = next;
+        let Some(child) = lookup_mut(map, part) else {
+            return;
+        };
+        cur = child;
+        rest = next;
     }
 }
 
@@ -135,7 +145,9 @@ mod tests {
             Value::Object(big),
         ];
         for d in docs {
-            for path in ["a", "a.b", "a.b.c", "k3", "k3.x", "z.y"] {
+            for path in [
+                "a", "a.b", "a.b.c", "k3", "k3.x", "z.y", "", ".", "a..b", "a.", ".a",
+            ] {
                 let mut expected = d.clone();
                 fields::set(&mut expected, path, json!("v"));
                 let mut actual = d.clone();

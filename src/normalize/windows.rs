@@ -93,7 +93,8 @@ fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
 
 /// Builds the ECS document of a Windows record (without `vigil.*`).
 pub fn to_ecs(mut rec: WinRecord) -> Value {
-    let mut doc = Value::Object(Map::new());
+    // Room for the usual top-level groups, so the object is not re-hashed as it grows.
+    let mut doc = Value::Object(Map::with_capacity(16));
     let data = std::mem::take(&mut rec.data);
     write_ecs(&mut doc, &rec, &data);
     if !data.is_empty() {
