@@ -113,11 +113,11 @@ pub fn normalize_value(
             header_time_ms,
             recovered,
         } => {
-            let event = obj
-                .get("Event")
-                .and_then(Value::as_object)
-                .ok_or("the EVTX record has no Event element")?;
-            let rec = evtx_json::to_win_record(event);
+            let mut obj = obj;
+            let Some(Value::Object(event)) = obj.remove("Event") else {
+                return Err("the EVTX record has no Event element".into());
+            };
+            let rec = evtx_json::into_win_record(event);
             let (mut doc, ts, id) = windows_event(rec, text, "evtx");
             let ts = match ts {
                 Some(ts) => ts,
@@ -176,10 +176,12 @@ fn json_event(
     obj: serde_json::Map<String, Value>,
     text: &str,
 ) -> Result<(Value, i64, String, SourceFormat), String> {
+    let mut obj = obj;
     if let Some(Value::Object(event)) = docpath::lookup(&obj, "Event")
         && docpath::has(event, "System")
+        && let Some(Value::Object(event)) = obj.remove("Event")
     {
-        let rec = evtx_json::to_win_record(event);
+        let rec = evtx_json::into_win_record(event);
         let (doc, ts, id) = windows_event(rec, text, "evtx_json");
         let ts = ts.ok_or("no System/TimeCreated/SystemTime: the event time is unknown")?;
         return Ok((doc, ts, id, SourceFormat::EvtxJson));
