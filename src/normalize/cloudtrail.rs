@@ -6,6 +6,7 @@
 //! files (trail and organization trail) is stored once.
 
 use super::cloud::{Normalized, management_types, put_source, text};
+use super::docpath::{has, lookup};
 use super::identity::{content_id, json_content_id};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{put, put_str};
@@ -13,9 +14,9 @@ use serde_json::{Map, Value, json};
 
 /// Whether a record has CloudTrail's shape.
 pub fn looks_like(o: &Map<String, Value>) -> bool {
-    o.get("eventSource").is_some_and(Value::is_string)
-        && o.get("eventName").is_some_and(Value::is_string)
-        && (o.contains_key("eventVersion") || o.contains_key("eventTime"))
+    lookup(o, "eventSource").is_some_and(Value::is_string)
+        && lookup(o, "eventName").is_some_and(Value::is_string)
+        && (has(o, "eventVersion") || has(o, "eventTime"))
 }
 
 /// Builds the ECS document of one CloudTrail record.

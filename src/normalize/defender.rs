@@ -7,6 +7,7 @@
 //! GUIDs, so entity ids are derived from (DeviceId, pid, creation time).
 
 use super::cmdline::split_command_line;
+use super::docpath::{has, lookup};
 use super::identity::content_id;
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{basename, put, put_str, value_text};
@@ -18,11 +19,8 @@ pub fn looks_like(o: &Map<String, Value>) -> bool {
         .get("category")
         .and_then(Value::as_str)
         .is_some_and(|c| c.starts_with("AdvancedHunting-"))
-        && o.get("properties").is_some_and(Value::is_object);
-    envelope
-        || (o.contains_key("ActionType")
-            && o.contains_key("DeviceName")
-            && o.contains_key("Timestamp"))
+        && lookup(o, "properties").is_some_and(Value::is_object);
+    envelope || (has(o, "ActionType") && has(o, "DeviceName") && has(o, "Timestamp"))
 }
 
 /// Builds the ECS document; returns (doc, event time, content id).

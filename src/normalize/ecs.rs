@@ -5,17 +5,20 @@
 //! documents the fields vigil's own Windows mapping would produce are filled in
 //! where the document lacks them (never overwriting what the shipper wrote).
 
+use super::docpath::{first_dot, get_path, has, has_dot, lookup};
+use super::sink::{FieldSink, MissingFields};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{fill_missing, put};
-use super::windows::{WinRecord, to_ecs};
+use super::windows::{WinRecord, write_ecs};
 use crate::model::fields;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Whether a record looks like an ECS document.
 pub fn looks_like(o: &Map<String, Value>) -> bool {
-    o.contains_key("@timestamp")
-        || o.contains_key("event")
-        || o.contains_key("winlog")
+    has(o, "@timestamp")
+        || has(o, "event")
+        || has(o, "winlog")
         || o.keys()
             .any(|k| k.starts_with("event.") || k.starts_with("winlog."))
 }
@@ -23,7 +26,7 @@ pub fn looks_like(o: &Map<String, Value>) -> bool {
 /// Normalizes an ECS document in place; returns the event time.
 pub fn normalize(doc: &mut Value) -> Result<i64, String> {
     expand_dotted_keys(doc);
-    let ts = match fields::get(doc, "@timestamp") {
+    let ts = match get_path(doc, "@timestamp") {
         Some(Value::String(s)) => parse_utc_ms(s)
             .ok_or_else(|| format!("@timestamp {s:?} is not an RFC 3339 date-time"))?,
         Some(Value::Number(n)) => n
@@ -33,44 +36,126 @@ pub fn normalize(doc: &mut Value) -> Result<i64, String> {
         None => return Err("no @timestamp: every ECS document needs its event time".into()),
     };
     put(doc, "@timestamp", format_ms(ts));
-    if let Some(code) = fields::get(doc, "event.code").and_then(Value::as_u64) {
+    let plain = has_plain_root(doc);
+    if let Some(code) = get_in(doc, plain, "event.code").and_then(Value::as_u64) {
         put(doc, "event.code", code.to_string());
     }
-    if fields::get(doc, "event.kind").is_none() {
+    if get_in(doc, plain, "event.kind").is_none() {
         put(doc, "event.kind", "event");
     }
-    if fields::get(doc, "winlog").is_some() {
-        let rec = win_record(doc, ts);
-        let derived = to_ecs(rec);
-        fill_missing(doc, derived);
+    if get_path(doc, "winlog").is_some() {
+        fill_windows_fields(doc, ts, plain);
     }
     Ok(ts)
 }
 
-/// Rebuilds the Windows view of a Winlogbeat document from its `winlog.*`.
-fn win_record(doc: &Value, ts: i64) -> WinRecord {
-    let s = |p: &str| fields::get(doc, p).and_then(fields::scalar_text);
+/// Whether no top-level key has a dot (the usual case once dotted keys are expanded).
+pub fn has_plain_root(doc: &Value) -> bool {
+    doc.as_object()
+        .is_some_and(|o| !o.keys().any(|k| has_dot(k)))
+}
+
+/// `fields::get`, starting from the first segment's object when `plain_root`
+/// (no top-level key can then match a longer head, so the result is the same).
+pub fn get_in<'a>(doc: &'a Value, plain_root: bool, path: &str) -> Option<&'a Value> {
+    if !plain_root {
+        return get_path(doc, path);
+    }
+    let root = doc.as_object()?;
+    match first_dot(path) {
+        None => lookup(root, path),
+        Some(dot) => get_path(lookup(root, &path[..dot])?, &path[dot + 1..]),
+    }
+}
+
+/// Path look-ups in one document that find its `winlog` object once.
+pub struct DocView<'a> {
+    doc: &'a Value,
+    plain_root: bool,
+    winlog: Option<&'a Value>,
+}
+
+impl<'a> DocView<'a> {
+    pub fn new(doc: &'a Value, plain_root: bool) -> Self {
+        let winlog = if plain_root {
+            doc.as_object().and_then(|root| lookup(root, "winlog"))
+        } else {
+            None
+        };
+        DocView {
+            doc,
+            plain_root,
+            winlog,
+        }
+    }
+
+    /// Same as `fields::get(doc, path)`.
+    pub fn get(&self, path: &str) -> Option<&'a Value> {
+        match path.strip_prefix("winlog.") {
+            Some(rest) if self.plain_root => get_path(self.winlog?, rest),
+            _ => get_in(self.doc, self.plain_root, path),
+        }
+    }
+}
+
+/// Adds the fields vigil's Windows mapping derives that the Winlogbeat document lacks.
+fn fill_windows_fields(doc: &mut Value, ts: i64, plain_root: bool) {
+    let changes = {
+        let view: &Value = doc;
+        let paths = DocView::new(view, plain_root);
+        let source = paths.get("winlog.event_data");
+        let data = match source {
+            Some(Value::Object(ed)) => event_data_text(ed),
+            _ => Cow::Owned(Map::new()),
+        };
+        let rec = win_record(&paths, ts);
+        let mut sink = MissingFields::new(view);
+        write_ecs(&mut sink, &rec, &data);
+        // Event data read from the document's own `winlog.event_data` adds nothing to it.
+        let nested = view
+            .as_object()
+            .and_then(|root| lookup(root, "winlog"))
+            .and_then(Value::as_object)
+            .and_then(|winlog| lookup(winlog, "event_data"));
+        let same = matches!((source, nested), (Some(a), Some(b)) if std::ptr::eq(a, b));
+        if !data.is_empty() && !same && sink.wants("winlog.event_data") {
+            sink.put_value("winlog.event_data", Value::Object(data.into_owned()));
+        }
+        sink.finish()
+    };
+    changes.apply(doc);
+}
+
+/// Event data with every value as text (arrays joined), borrowed when it already is.
+fn event_data_text(ed: &Map<String, Value>) -> Cow<'_, Map<String, Value>> {
+    if ed.values().all(Value::is_string) {
+        return Cow::Borrowed(ed);
+    }
+    let mut data = Map::new();
+    for (k, v) in ed {
+        let text = match v {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(fields::scalar_text)
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => fields::scalar_text(other).unwrap_or_default(),
+        };
+        data.insert(k.clone(), Value::String(text));
+    }
+    Cow::Owned(data)
+}
+
+/// The Windows view of a Winlogbeat document's `winlog.*`, event data left out.
+fn win_record(paths: &DocView<'_>, ts: i64) -> WinRecord {
+    let s = |p: &str| paths.get(p).and_then(fields::scalar_text);
     let n = |p: &str| {
-        fields::get(doc, p).and_then(|v| match v {
+        paths.get(p).and_then(|v| match v {
             Value::Number(n) => n.as_u64(),
             Value::String(s) => s.parse().ok(),
             _ => None,
         })
     };
-    let mut data = Map::new();
-    if let Some(Value::Object(ed)) = fields::get(doc, "winlog.event_data") {
-        for (k, v) in ed {
-            let text = match v {
-                Value::Array(items) => items
-                    .iter()
-                    .filter_map(fields::scalar_text)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                other => fields::scalar_text(other).unwrap_or_default(),
-            };
-            data.insert(k.clone(), Value::String(text));
-        }
-    }
     WinRecord {
         provider: s("winlog.provider_name").or_else(|| s("event.provider")),
         event_id: n("winlog.event_id").or_else(|| n("event.code")),
@@ -82,7 +167,7 @@ fn win_record(doc: &Value, ts: i64) -> WinRecord {
         user_sid: s("winlog.user.identifier"),
         audit_success: None,
         message: None,
-        data,
+        data: Map::new(),
     }
 }
 
@@ -93,7 +178,8 @@ pub fn expand_dotted_keys(doc: &mut Value) {
 }
 
 fn is_dotted(k: &str) -> bool {
-    k.contains('.') && !k.starts_with('.') && !k.ends_with('.') && !k.contains("..")
+    // Most keys have no dot at all: one byte scan settles them.
+    k.bytes().any(|b| b == b'.') && !k.starts_with('.') && !k.ends_with('.') && !k.contains("..")
 }
 
 /// Where `expand` is in the document: only `winlog.event_data` must be left alone.

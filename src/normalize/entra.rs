@@ -4,6 +4,7 @@
 //! "properties":{...}}`). Mapped as Elastic's `azure.auditlogs` integration does.
 
 use super::cloud::{Normalized, management_types, outcome_of, put_source, text};
+use super::docpath::{has, lookup};
 use super::identity::{content_id, json_content_id};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{put, put_str};
@@ -11,10 +12,10 @@ use serde_json::{Map, Value, json};
 
 /// Whether a record is an Entra audit record in either shape.
 pub fn looks_like(o: &Map<String, Value>) -> bool {
-    let graph = o.contains_key("activityDisplayName")
-        && (o.contains_key("targetResources") || o.contains_key("initiatedBy"));
+    let graph =
+        has(o, "activityDisplayName") && (has(o, "targetResources") || has(o, "initiatedBy"));
     let diagnostic = text(o, "category").is_some_and(|c| c.eq_ignore_ascii_case("AuditLogs"))
-        && o.get("properties").is_some_and(Value::is_object);
+        && lookup(o, "properties").is_some_and(Value::is_object);
     graph || diagnostic
 }
 

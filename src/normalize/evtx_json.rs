@@ -68,6 +68,44 @@ pub fn to_win_record(event: &Map<String, Value>) -> WinRecord {
     rec
 }
 
+/// [`to_win_record`] of an `Event` object the caller no longer needs: event data
+/// strings are moved into the record instead of copied.
+pub fn into_win_record(mut event: Map<String, Value>) -> WinRecord {
+    match event.remove("EventData") {
+        Some(data) => {
+            // UserData only counts when there is no EventData.
+            event.remove("UserData");
+            let mut rec = to_win_record(&event);
+            collect_owned_event_data(data, &mut rec.data);
+            rec
+        }
+        None => to_win_record(&event),
+    }
+}
+
+/// [`collect_event_data`], moving names and string values.
+fn collect_owned_event_data(data: Value, out: &mut Map<String, Value>) {
+    let Value::Object(map) = data else {
+        return collect_event_data(&data, out);
+    };
+    for (k, v) in map {
+        if k.starts_with('#') || k.starts_with('@') {
+            continue;
+        }
+        if k == "Data" {
+            collect_data_elements(&v, out);
+            continue;
+        }
+        let text = match v {
+            Value::String(s) => Some(s),
+            other => scalar_or_text(&other),
+        };
+        if let Some(t) = text {
+            out.insert(k, Value::String(t));
+        }
+    }
+}
+
 /// Keywords bit 0x0020000000000000 is audit success, 0x0010000000000000 failure.
 fn audit_outcome(keywords: &str) -> Option<bool> {
     let hex = keywords.trim().trim_start_matches("0x");
@@ -205,6 +243,29 @@ mod tests {
         assert_eq!(r.event_id, Some(7036));
         assert_eq!(r.time_ms, Some(1_609_459_200_000));
         assert_eq!(r.data["param1"], "WinHTTP");
+    }
+
+    #[test]
+    fn owned_and_borrowed_readings_agree() {
+        let events = [
+            json!({"System": {"EventID": 1}, "EventData": {"A": "x", "B": 2, "#text": "t",
+                "Data": [{"@Name": "C", "#text": "y"}, "z"], "D": ["p", {"#text": "q"}]},
+                "UserData": {"X": {"SubjectUserName": "bob"}}}),
+            json!({"System": {"EventID": 2}, "EventData": "plain"}),
+            json!({"System": {"EventID": 3}, "EventData": null, "UserData": {"X": {"A": "1"}}}),
+            json!({"System": {"EventID": 4}, "UserData": {"X": {"A": "1"}, "Y": 5}}),
+        ];
+        for ev in events {
+            let map = ev.as_object().unwrap();
+            let borrowed = to_win_record(map);
+            let owned = into_win_record(map.clone());
+            assert_eq!(
+                serde_json::to_string(&owned.data).unwrap(),
+                serde_json::to_string(&borrowed.data).unwrap(),
+                "{ev}"
+            );
+            assert_eq!(owned.event_id, borrowed.event_id);
+        }
     }
 
     #[test]

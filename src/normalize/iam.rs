@@ -6,7 +6,8 @@
 //! the group in `group.*` and the member in `user.target.*` (the member's SID,
 //! and its name from MemberName's CN, or the SID when MemberName is "-").
 
-use super::util::{ed, is_blank, parse_pid, put, put_str};
+use super::sink::FieldSink;
+use super::util::{ed, is_blank, joined, parse_pid, put, put_ed, put_str};
 use serde_json::{Map, Value};
 
 #[derive(Clone, Copy)]
@@ -184,7 +185,7 @@ const TABLE: &[(u64, &str, &[&str], Shape)] = &[
 ];
 
 /// Maps a Security event if it is an account or group event; others are left alone.
-pub fn map(doc: &mut Value, id: u64, d: &Map<String, Value>) {
+pub fn map(doc: &mut impl FieldSink, id: u64, d: &Map<String, Value>) {
     let Some((_, action, types, shape)) = TABLE.iter().find(|row| row.0 == id) else {
         return;
     };
@@ -237,10 +238,16 @@ pub fn map(doc: &mut Value, id: u64, d: &Map<String, Value>) {
     }
 }
 
-fn set_group(doc: &mut Value, d: &Map<String, Value>, prefix: &str) {
-    put_str(doc, &format!("{prefix}.name"), ed(d, "TargetUserName"));
-    put_str(doc, &format!("{prefix}.domain"), ed(d, "TargetDomainName"));
-    put_str(doc, &format!("{prefix}.id"), ed(d, "TargetSid"));
+fn set_group(doc: &mut impl FieldSink, d: &Map<String, Value>, prefix: &str) {
+    let mut buf = String::with_capacity(prefix.len() + 8);
+    put_ed(doc, joined(&mut buf, prefix, "name"), d, "TargetUserName");
+    put_ed(
+        doc,
+        joined(&mut buf, prefix, "domain"),
+        d,
+        "TargetDomainName",
+    );
+    put_ed(doc, joined(&mut buf, prefix, "id"), d, "TargetSid");
 }
 
 /// `CN=Administrator,CN=Users,DC=wlbeat,DC=local` -> (`Administrator`, `wlbeat.local`).

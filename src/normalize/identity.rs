@@ -20,16 +20,51 @@ pub fn windows_id(
 ) -> String {
     let mut h = Sha256::new();
     h.update(b"win\0");
-    h.update(computer.trim().to_lowercase().as_bytes());
+    update_lowercase(&mut h, computer.trim());
     h.update(b"\0");
-    h.update(channel.trim().to_lowercase().as_bytes());
+    update_lowercase(&mut h, channel.trim());
     h.update(b"\0");
-    h.update(record_id.to_string().as_bytes());
+    update_decimal(&mut h, i128::from(record_id));
     if let Some(ms) = created_ms {
         h.update(b"\0");
-        h.update(ms.div_euclid(1000).to_string().as_bytes());
+        update_decimal(&mut h, i128::from(ms.div_euclid(1000)));
     }
     short_hex(h)
+}
+
+/// Hashes `text.to_lowercase()`, without allocating when the text is ASCII.
+fn update_lowercase(h: &mut Sha256, text: &str) {
+    if !text.is_ascii() {
+        h.update(text.to_lowercase().as_bytes());
+        return;
+    }
+    let mut buf = [0u8; 64];
+    for chunk in text.as_bytes().chunks(buf.len()) {
+        let out = &mut buf[..chunk.len()];
+        out.copy_from_slice(chunk);
+        out.make_ascii_lowercase();
+        h.update(out);
+    }
+}
+
+/// Hashes `n.to_string()` without allocating.
+fn update_decimal(h: &mut Sha256, n: i128) {
+    let mut buf = [0u8; 48];
+    let mut at = buf.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    h.update(&buf[at..]);
 }
 
 /// Id derived from a record's content.
@@ -68,6 +103,45 @@ fn short_hex(h: Sha256) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashed_text_is_the_allocating_rendering() {
+        let digest = |f: &dyn Fn(&mut Sha256)| {
+            let mut h = Sha256::new();
+            f(&mut h);
+            short_hex(h)
+        };
+        for n in [
+            0i128,
+            7,
+            -1,
+            -1000,
+            1_700_000_000,
+            i128::from(u64::MAX),
+            i128::from(i64::MIN),
+        ] {
+            assert_eq!(
+                digest(&|h| update_decimal(h, n)),
+                digest(&|h| h.update(n.to_string().as_bytes())),
+                "{n}"
+            );
+        }
+        let long = "WORKSTATION-".repeat(12);
+        for t in [
+            "",
+            "DC01.Corp.LOCAL",
+            "Microsoft-Windows-Sysmon/Operational",
+            &long,
+            "ÉTÉ-PC",
+            "ΣΑΣ",
+        ] {
+            assert_eq!(
+                digest(&|h| update_lowercase(h, t)),
+                digest(&|h| h.update(t.to_lowercase().as_bytes())),
+                "{t}"
+            );
+        }
+    }
 
     #[test]
     fn windows_identity_ignores_case_only() {

@@ -4,6 +4,7 @@
 //! (or object). Mapped as Elastic's `o365.audit` integration does.
 
 use super::cloud::{Normalized, management_types, outcome_of, put_source, text};
+use super::docpath::has;
 use super::identity::{content_id, json_content_id};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{put, put_str};
@@ -12,13 +13,10 @@ use std::borrow::Cow;
 
 /// Whether a record is a unified audit log record in either shape.
 pub fn looks_like(o: &Map<String, Value>) -> bool {
-    let flat = o.contains_key("CreationTime")
-        && o.contains_key("Operation")
-        && (o.contains_key("Workload") || o.contains_key("UserId"));
-    let wrapped = o.contains_key("AuditData")
-        && (o.contains_key("Operations")
-            || o.contains_key("Operation")
-            || o.contains_key("RecordType"));
+    let flat =
+        has(o, "CreationTime") && has(o, "Operation") && (has(o, "Workload") || has(o, "UserId"));
+    let wrapped = has(o, "AuditData")
+        && (has(o, "Operations") || has(o, "Operation") || has(o, "RecordType"));
     flat || wrapped
 }
 

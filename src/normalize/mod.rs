@@ -11,13 +11,19 @@ pub mod cloud;
 pub mod cloudtrail;
 pub mod cmdline;
 pub mod defender;
+pub mod docpath;
 pub mod ecs;
 pub mod entra;
+#[cfg(test)]
+mod equivalence_tests;
 pub mod evtx_json;
 pub mod iam;
 pub mod identity;
 pub mod m365;
 pub mod nxlog;
+#[cfg(test)]
+mod reference;
+pub mod sink;
 pub mod sysmon;
 pub mod time;
 pub mod util;
@@ -107,11 +113,11 @@ pub fn normalize_value(
             header_time_ms,
             recovered,
         } => {
-            let event = obj
-                .get("Event")
-                .and_then(Value::as_object)
-                .ok_or("the EVTX record has no Event element")?;
-            let rec = evtx_json::to_win_record(event);
+            let mut obj = obj;
+            let Some(Value::Object(event)) = obj.remove("Event") else {
+                return Err("the EVTX record has no Event element".into());
+            };
+            let rec = evtx_json::into_win_record(event);
             let (mut doc, ts, id) = windows_event(rec, text, "evtx");
             let ts = match ts {
                 Some(ts) => ts,
@@ -142,8 +148,21 @@ fn finish(
     text: &str,
     source_path: &str,
 ) -> (Event, SourceFormat) {
-    put(&mut doc, "vigil.source.format", format.as_str());
-    put(&mut doc, "vigil.source.path", source_path);
+    match &mut doc {
+        // The usual case, built in one go: no `vigil` object yet.
+        Value::Object(root) if !docpath::has(root, "vigil") => {
+            let mut source = serde_json::Map::new();
+            source.insert("format".into(), format.as_str().into());
+            source.insert("path".into(), source_path.into());
+            let mut vigil = serde_json::Map::new();
+            vigil.insert("source".into(), Value::Object(source));
+            root.insert("vigil".into(), Value::Object(vigil));
+        }
+        _ => {
+            put(&mut doc, "vigil.source.format", format.as_str());
+            put(&mut doc, "vigil.source.path", source_path);
+        }
+    }
     let event = Event {
         id,
         timestamp_ms: ts,
@@ -157,10 +176,12 @@ fn json_event(
     obj: serde_json::Map<String, Value>,
     text: &str,
 ) -> Result<(Value, i64, String, SourceFormat), String> {
-    if let Some(Value::Object(event)) = obj.get("Event")
-        && event.contains_key("System")
+    let mut obj = obj;
+    if let Some(Value::Object(event)) = docpath::lookup(&obj, "Event")
+        && docpath::has(event, "System")
+        && let Some(Value::Object(event)) = obj.remove("Event")
     {
-        let rec = evtx_json::to_win_record(event);
+        let rec = evtx_json::into_win_record(event);
         let (doc, ts, id) = windows_event(rec, text, "evtx_json");
         let ts = ts.ok_or("no System/TimeCreated/SystemTime: the event time is unknown")?;
         return Ok((doc, ts, id, SourceFormat::EvtxJson));
@@ -215,9 +236,15 @@ fn windows_event(rec: windows::WinRecord, text: &str, kind: &str) -> (Value, Opt
 /// Winlogbeat documents carry the same identity as the EVTX record they came from
 /// (their `@timestamp` is the record's TimeCreated).
 fn windows_identity(doc: &Value, ts: i64) -> Option<String> {
-    let computer = fields::first_str(doc, "winlog.computer_name")?;
-    let channel = fields::first_str(doc, "winlog.channel")?;
-    let record = match fields::get(doc, "winlog.record_id")? {
+    let paths = ecs::DocView::new(doc, ecs::has_plain_root(doc));
+    let first_str = |path: &str| match paths.get(path)? {
+        Value::String(s) => Some(s.as_str()),
+        Value::Array(items) => items.iter().find_map(Value::as_str),
+        _ => None,
+    };
+    let computer = first_str("winlog.computer_name")?;
+    let channel = first_str("winlog.channel")?;
+    let record = match paths.get("winlog.record_id")? {
         Value::Number(n) => n.as_u64()?,
         Value::String(s) => s.parse().ok()?,
         _ => return None,

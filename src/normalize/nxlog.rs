@@ -6,6 +6,7 @@
 //! collector's local zone, shifted by the offset between `EventReceivedTime`
 //! (local) and the pipeline's `@timestamp` (UTC); `@timestamp` as a last resort.
 
+use super::docpath::has;
 use super::time::{infer_offset_ms, parse_naive, parse_utc_ms};
 use super::util::value_text;
 use super::windows::WinRecord;
@@ -49,9 +50,9 @@ const ENVELOPE: &[&str] = &[
 
 /// Whether a record looks like NXLog's Windows output.
 pub fn looks_like(o: &Map<String, Value>) -> bool {
-    o.contains_key("EventID")
-        && (o.contains_key("Channel") || o.contains_key("SourceName"))
-        && (o.contains_key("Hostname") || o.contains_key("EventTime"))
+    has(o, "EventID")
+        && (has(o, "Channel") || has(o, "SourceName"))
+        && (has(o, "Hostname") || has(o, "EventTime"))
 }
 
 /// Reduces an NXLog record to a [`WinRecord`]; also returns NXLog's category text.

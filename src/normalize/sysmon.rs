@@ -2,12 +2,13 @@
 //! process end. Each sets `event.category/type/action` and the ECS fields of
 //! its object, plus the acting process.
 
-use super::util::{basename, ed, put, put_str};
+use super::sink::FieldSink;
+use super::util::{basename, ed, put, put_ed, put_str};
 use super::winproc::{map_sysmon_1, set_process};
 use serde_json::{Map, Value};
 
 /// Maps Sysmon event `id`.
-pub fn map(doc: &mut Value, id: u64, d: &Map<String, Value>) {
+pub fn map(doc: &mut impl FieldSink, id: u64, d: &Map<String, Value>) {
     let (category, kinds, action): (&str, &[&str], &str) = match id {
         1 => return map_sysmon_1(doc, d),
         3 => (
@@ -71,13 +72,13 @@ pub fn map(doc: &mut Value, id: u64, d: &Map<String, Value>) {
     }
     match id {
         3 => {
-            put_str(doc, "source.ip", ed(d, "SourceIp"));
+            put_ed(doc, "source.ip", d, "SourceIp");
             port(doc, "source.port", ed(d, "SourcePort"));
-            put_str(doc, "source.domain", ed(d, "SourceHostname"));
-            put_str(doc, "destination.ip", ed(d, "DestinationIp"));
+            put_ed(doc, "source.domain", d, "SourceHostname");
+            put_ed(doc, "destination.ip", d, "DestinationIp");
             port(doc, "destination.port", ed(d, "DestinationPort"));
-            put_str(doc, "destination.domain", ed(d, "DestinationHostname"));
-            put_str(doc, "network.transport", ed(d, "Protocol"));
+            put_ed(doc, "destination.domain", d, "DestinationHostname");
+            put_ed(doc, "network.transport", d, "Protocol");
             match ed(d, "Initiated") {
                 Some("true") => put(doc, "network.direction", "egress"),
                 Some("false") => put(doc, "network.direction", "ingress"),
@@ -91,18 +92,18 @@ pub fn map(doc: &mut Value, id: u64, d: &Map<String, Value>) {
             }
         }
         12..=14 => registry(doc, id, d),
-        22 => put_str(doc, "dns.question.name", ed(d, "QueryName")),
+        22 => put_ed(doc, "dns.question.name", d, "QueryName"),
         _ => {}
     }
 }
 
-fn port(doc: &mut Value, path: &str, v: Option<&str>) {
+fn port(doc: &mut impl FieldSink, path: &str, v: Option<&str>) {
     if let Some(p) = v.and_then(|p| p.trim().parse::<u64>().ok()) {
         put(doc, path, p);
     }
 }
 
-fn registry(doc: &mut Value, id: u64, d: &Map<String, Value>) {
+fn registry(doc: &mut impl FieldSink, id: u64, d: &Map<String, Value>) {
     let kind = ed(d, "EventType").unwrap_or("");
     let types: &[&str] = match kind {
         "CreateKey" => &["creation"],
@@ -141,12 +142,11 @@ fn registry(doc: &mut Value, id: u64, d: &Map<String, Value>) {
             put_str(doc, "registry.data.type", ty);
         }
     }
-    put_str(doc, "registry.new_name", ed(d, "NewName"));
+    put_ed(doc, "registry.new_name", d, "NewName");
 }
 
 /// `HKLM\SOFTWARE\x` -> (`HKLM`, `SOFTWARE\x`), also for `\REGISTRY\MACHINE\...`.
 fn split_hive(path: &str) -> (Option<&'static str>, &str) {
-    let upper = path.to_ascii_uppercase();
     for (prefix, hive) in [
         ("HKLM\\", "HKLM"),
         ("HKU\\", "HKU"),
@@ -158,7 +158,9 @@ fn split_hive(path: &str) -> (Option<&'static str>, &str) {
         ("HKEY_USERS\\", "HKU"),
         ("HKEY_CURRENT_USER\\", "HKCU"),
     ] {
-        if upper.starts_with(prefix) {
+        if path.len() >= prefix.len()
+            && path.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        {
             return (Some(hive), &path[prefix.len()..]);
         }
     }

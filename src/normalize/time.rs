@@ -28,10 +28,69 @@ pub fn parse_naive(t: &str) -> Option<NaiveDateTime> {
 
 /// RFC 3339 in UTC with millisecond precision, as stored in `@timestamp`.
 pub fn format_ms(ms: i64) -> String {
+    // Years 1970 to 9999, every real event, are written directly; chrono renders the
+    // rest (signed or five-digit years) the same way it always did.
+    if (0..=LAST_FOUR_DIGIT_MS).contains(&ms) {
+        return format_four_digit_year(ms);
+    }
     match Utc.timestamp_millis_opt(ms).single() {
         Some(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         None => "1970-01-01T00:00:00.000Z".to_string(),
     }
+}
+
+/// 9999-12-31T23:59:59.999Z in epoch milliseconds.
+const LAST_FOUR_DIGIT_MS: i64 = 253_402_300_799_999;
+
+/// `YYYY-MM-DDThh:mm:ss.mmmZ` for a non-negative time with a four-digit year.
+fn format_four_digit_year(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    let fields = [
+        (year, 4, b'-'),
+        (month, 2, b'-'),
+        (day, 2, b'T'),
+        (in_day / 3_600_000, 2, b':'),
+        (in_day / 60_000 % 60, 2, b':'),
+        (in_day / 1000 % 60, 2, b'.'),
+        (in_day % 1000, 3, b'Z'),
+    ];
+    let mut out = [0u8; 24];
+    let mut at = 0;
+    for (value, width, separator) in fields {
+        let mut rest = value;
+        for slot in out[at..at + width].iter_mut().rev() {
+            *slot = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        out[at + width] = separator;
+        at += width + 1;
+    }
+    // Only ASCII digits and separators were written, so this never falls back.
+    std::str::from_utf8(&out)
+        .map(str::to_owned)
+        .unwrap_or_default()
+}
+
+/// (year, month, day) of a day count since 1970-01-01, in the proleptic Gregorian
+/// calendar (the era-based conversion: 400-year eras of 146,097 days).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// The UTC offset of a collector, from a local receive time and the UTC time
@@ -67,6 +126,40 @@ mod tests {
         }
         assert_eq!(parse_utc_ms("yesterday"), None);
         assert_eq!(format_ms(1_600_085_162_316), "2020-09-14T12:06:02.316Z");
+    }
+
+    #[test]
+    fn direct_rendering_is_chronos() {
+        let chrono_ms = |ms: i64| {
+            Utc.timestamp_millis_opt(ms)
+                .single()
+                .map(|dt| dt.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        };
+        let mut cases = vec![
+            0,
+            1,
+            999,
+            86_399_999,
+            86_400_000,
+            951_782_400_000,   // 2000-02-29
+            4_107_542_400_000, // 2100-03-01
+            LAST_FOUR_DIGIT_MS,
+            LAST_FOUR_DIGIT_MS + 1,
+            -1,
+            -62_167_219_200_001,
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            cases.push((x % (LAST_FOUR_DIGIT_MS as u64 + 1)) as i64);
+        }
+        for ms in cases {
+            if let Some(expected) = chrono_ms(ms) {
+                assert_eq!(format_ms(ms), expected, "{ms}");
+            }
+        }
     }
 
     #[test]

@@ -1,21 +1,44 @@
 //! Small helpers shared by the normalizers: setting dotted paths, Windows value
 //! conventions ("-" means empty, hex process ids, `DOMAIN\user`).
 
-use crate::model::fields;
+use super::docpath::lookup;
+use super::sink::FieldSink;
 use serde_json::{Map, Value};
 
 /// Sets `path` in `doc`.
-pub fn put(doc: &mut Value, path: &str, value: impl Into<Value>) {
-    fields::set(doc, path, value.into());
+pub fn put(doc: &mut impl FieldSink, path: &str, value: impl Into<Value>) {
+    if doc.wants(path) {
+        doc.put_value(path, value.into());
+    }
 }
 
 /// Sets `path` to a string unless it is empty or Windows' placeholder "-".
-pub fn put_str(doc: &mut Value, path: &str, value: Option<&str>) {
+pub fn put_str(doc: &mut impl FieldSink, path: &str, value: Option<&str>) {
     if let Some(v) = value.map(str::trim)
         && !is_blank(v)
+        && doc.wants(path)
     {
-        fields::set(doc, path, Value::String(v.to_string()));
+        doc.put_value(path, Value::String(v.to_string()));
     }
+}
+
+/// [`put_str`] of event-data field `key`, looked up only when `path` is wanted.
+pub fn put_ed(doc: &mut impl FieldSink, path: &str, data: &Map<String, Value>, key: &str) {
+    if doc.wants(path)
+        && let Some(v) = ed(data, key).map(str::trim)
+        && !is_blank(v)
+    {
+        doc.put_value(path, Value::String(v.to_string()));
+    }
+}
+
+/// `prefix.leaf` in a reused buffer (paths built per event would each allocate).
+pub fn joined<'b>(buf: &'b mut String, prefix: &str, leaf: &str) -> &'b str {
+    buf.clear();
+    buf.push_str(prefix);
+    buf.push('.');
+    buf.push_str(leaf);
+    buf
 }
 
 /// Windows' "no value": empty or "-".
@@ -59,7 +82,7 @@ pub fn value_text(v: &Value) -> Option<String> {
 
 /// String lookup in an event-data map.
 pub fn ed<'a>(data: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    data.get(key).and_then(Value::as_str)
+    lookup(data, key).and_then(Value::as_str)
 }
 
 /// Fills `target` with every field of `extra` that `target` does not have yet

@@ -5,9 +5,10 @@
 //! envelope fields (`event.*`, `host.*`, `winlog.*`, subject user) and hands the
 //! event-specific mapping to [`super::winproc`], [`super::iam`] and [`super::sysmon`].
 
-use super::util::{ed, put, put_str};
+use super::sink::FieldSink;
+use super::util::{put, put_ed, put_str};
 use super::{iam, sysmon, time, winproc};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 /// A Windows event reduced to what the mapping needs.
 #[derive(Debug, Default, Clone)]
@@ -43,17 +44,21 @@ pub enum Family {
 
 impl WinRecord {
     pub fn family(&self) -> Family {
-        let provider = self.provider.as_deref().unwrap_or("").to_ascii_lowercase();
-        let channel = self.channel.as_deref().unwrap_or("").to_ascii_lowercase();
-        if provider == "microsoft-windows-sysmon"
-            || channel == "microsoft-windows-sysmon/operational"
+        let provider = self.provider.as_deref().unwrap_or("");
+        let channel = self.channel.as_deref().unwrap_or("");
+        if provider.eq_ignore_ascii_case("microsoft-windows-sysmon")
+            || channel.eq_ignore_ascii_case("microsoft-windows-sysmon/operational")
         {
             Family::Sysmon
-        } else if provider == "microsoft-windows-security-auditing" || channel == "security" {
+        } else if provider.eq_ignore_ascii_case("microsoft-windows-security-auditing")
+            || channel.eq_ignore_ascii_case("security")
+        {
             Family::Security
-        } else if provider.contains("powershell") || channel.contains("powershell") {
+        } else if contains_ignore_ascii_case(provider, "powershell")
+            || contains_ignore_ascii_case(channel, "powershell")
+        {
             Family::PowerShell
-        } else if channel == "system" {
+        } else if channel.eq_ignore_ascii_case("system") {
             Family::System
         } else {
             Family::Other
@@ -61,8 +66,8 @@ impl WinRecord {
     }
 
     /// `event.module` as Winlogbeat names it.
-    fn module(&self) -> String {
-        match self.family() {
+    fn module(&self, family: Family) -> String {
+        match family {
             Family::Sysmon => "sysmon".into(),
             Family::Security => "security".into(),
             Family::PowerShell => "powershell".into(),
@@ -78,73 +83,92 @@ impl WinRecord {
     }
 }
 
+/// Whether `needle` (lowercase ASCII) occurs in `haystack`, ignoring ASCII case.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// Builds the ECS document of a Windows record (without `vigil.*`).
 pub fn to_ecs(mut rec: WinRecord) -> Value {
-    let mut doc = json!({});
-    if let Some(ms) = rec.time_ms {
-        put(&mut doc, "@timestamp", time::format_ms(ms));
+    // Room for the usual top-level groups, so the object is not re-hashed as it grows.
+    let mut doc = Value::Object(Map::with_capacity(16));
+    let data = std::mem::take(&mut rec.data);
+    write_ecs(&mut doc, &rec, &data);
+    if !data.is_empty() {
+        put(&mut doc, "winlog.event_data", Value::Object(data));
     }
-    put(&mut doc, "event.kind", "event");
-    put(&mut doc, "event.module", rec.module());
+    doc
+}
+
+/// Writes the ECS fields of a Windows record whose event data is `data`, all but
+/// `winlog.event_data` itself.
+pub fn write_ecs(doc: &mut impl FieldSink, rec: &WinRecord, data: &Map<String, Value>) {
+    if let Some(ms) = rec.time_ms
+        && doc.wants("@timestamp")
+    {
+        doc.put_value("@timestamp", time::format_ms(ms).into());
+    }
+    let family = rec.family();
+    put(doc, "event.kind", "event");
+    if doc.wants("event.module") {
+        doc.put_value("event.module", rec.module(family).into());
+    }
     if let Some(id) = rec.event_id {
-        put(&mut doc, "event.code", id.to_string());
-        put(&mut doc, "winlog.event_id", id);
+        if doc.wants("event.code") {
+            doc.put_value("event.code", id.to_string().into());
+        }
+        put(doc, "winlog.event_id", id);
     }
-    put_str(&mut doc, "event.provider", rec.provider.as_deref());
-    put_str(&mut doc, "winlog.provider_name", rec.provider.as_deref());
+    put_str(doc, "event.provider", rec.provider.as_deref());
+    put_str(doc, "winlog.provider_name", rec.provider.as_deref());
     if let Some(ok) = rec.audit_success {
-        put(
-            &mut doc,
-            "event.outcome",
-            if ok { "success" } else { "failure" },
-        );
+        put(doc, "event.outcome", if ok { "success" } else { "failure" });
     }
-    put_str(&mut doc, "winlog.channel", rec.channel.as_deref());
+    put_str(doc, "winlog.channel", rec.channel.as_deref());
     if let Some(r) = rec.record_id {
-        put(&mut doc, "winlog.record_id", r);
+        put(doc, "winlog.record_id", r);
     }
-    put_str(&mut doc, "winlog.user.identifier", rec.user_sid.as_deref());
+    put_str(doc, "winlog.user.identifier", rec.user_sid.as_deref());
     if let Some(computer) = rec
         .computer
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        put(&mut doc, "winlog.computer_name", computer);
+        put(doc, "winlog.computer_name", computer);
         let (short, domain) = split_host(computer);
-        put(&mut doc, "host.name", short);
-        put(&mut doc, "host.hostname", short);
-        put_str(&mut doc, "host.domain", domain);
+        put(doc, "host.name", short);
+        put(doc, "host.hostname", short);
+        put_str(doc, "host.domain", domain);
     }
-    put(&mut doc, "host.os.type", "windows");
-    put(&mut doc, "host.os.family", "windows");
-    put_str(&mut doc, "message", rec.message.as_deref());
-    let data = std::mem::take(&mut rec.data);
-    subject_user(&mut doc, &data);
+    put(doc, "host.os.type", "windows");
+    put(doc, "host.os.family", "windows");
+    put_str(doc, "message", rec.message.as_deref());
+    subject_user(doc, data);
     if let Some(id) = rec.event_id {
-        match rec.family() {
-            Family::Sysmon => sysmon::map(&mut doc, id, &data),
+        match family {
+            Family::Sysmon => sysmon::map(doc, id, data),
             Family::Security => {
                 if id == 4688 {
-                    winproc::map_4688(&mut doc, &data);
+                    winproc::map_4688(doc, data);
                 } else {
-                    iam::map(&mut doc, id, &data);
+                    iam::map(doc, id, data);
                 }
             }
             Family::PowerShell => {
-                put_str(
-                    &mut doc,
+                put_ed(
+                    doc,
                     "powershell.file.script_block_text",
-                    ed(&data, "ScriptBlockText"),
+                    data,
+                    "ScriptBlockText",
                 );
             }
             _ => {}
         }
     }
-    if !data.is_empty() {
-        put(&mut doc, "winlog.event_data", Value::Object(data));
-    }
-    doc
 }
 
 /// `WORKSTATION6.theshire.local` -> (`WORKSTATION6`, `theshire.local`); IP addresses stay whole.
@@ -159,11 +183,11 @@ pub fn split_host(computer: &str) -> (&str, Option<&str>) {
 }
 
 /// The subject (actor) of Security events as `user.*`.
-fn subject_user(doc: &mut Value, data: &Map<String, Value>) {
-    put_str(doc, "user.name", ed(data, "SubjectUserName"));
-    put_str(doc, "user.domain", ed(data, "SubjectDomainName"));
-    put_str(doc, "user.id", ed(data, "SubjectUserSid"));
-    put_str(doc, "winlog.logon.id", ed(data, "SubjectLogonId"));
+fn subject_user(doc: &mut impl FieldSink, data: &Map<String, Value>) {
+    put_ed(doc, "user.name", data, "SubjectUserName");
+    put_ed(doc, "user.domain", data, "SubjectDomainName");
+    put_ed(doc, "user.id", data, "SubjectUserSid");
+    put_ed(doc, "winlog.logon.id", data, "SubjectLogonId");
 }
 
 #[cfg(test)]

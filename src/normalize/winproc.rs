@@ -2,37 +2,48 @@
 //! ParentProcessName that older Windows versions do not write).
 
 use super::cmdline::split_command_line;
-use super::util::{basename, ed, is_blank, parse_pid, put, put_str, split_domain_user};
+use super::sink::FieldSink;
+use super::util::{
+    basename, ed, is_blank, joined, parse_pid, put, put_ed, put_str, split_domain_user,
+};
 use serde_json::{Map, Value};
 
 /// Writes `PREFIX.{executable,name,command_line,args,args_count,pid,entity_id}`.
 pub fn set_process(
-    doc: &mut Value,
+    doc: &mut impl FieldSink,
     prefix: &str,
     executable: Option<&str>,
     command_line: Option<&str>,
     pid: Option<&str>,
     entity_id: Option<&str>,
 ) {
-    let path = |leaf: &str| format!("{prefix}.{leaf}");
+    let mut buf = String::with_capacity(prefix.len() + 16);
     if let Some(exe) = executable.map(str::trim).filter(|e| !is_blank(e)) {
-        put(doc, &path("executable"), exe);
-        put(doc, &path("name"), basename(exe));
+        put(doc, joined(&mut buf, prefix, "executable"), exe);
+        put(doc, joined(&mut buf, prefix, "name"), basename(exe));
     }
     if let Some(cmd) = command_line.filter(|c| !is_blank(c.trim())) {
-        put(doc, &path("command_line"), cmd);
-        let args = split_command_line(cmd);
-        put(doc, &path("args_count"), args.len());
-        put(doc, &path("args"), args);
+        put(doc, joined(&mut buf, prefix, "command_line"), cmd);
+        let count_wanted = doc.wants(joined(&mut buf, prefix, "args_count"));
+        let args_wanted = doc.wants(joined(&mut buf, prefix, "args"));
+        if count_wanted || args_wanted {
+            let args = split_command_line(cmd);
+            if count_wanted {
+                doc.put_value(joined(&mut buf, prefix, "args_count"), args.len().into());
+            }
+            if args_wanted {
+                doc.put_value(joined(&mut buf, prefix, "args"), args.into());
+            }
+        }
     }
     if let Some(pid) = pid.and_then(parse_pid) {
-        put(doc, &path("pid"), pid);
+        put(doc, joined(&mut buf, prefix, "pid"), pid);
     }
-    put_str(doc, &path("entity_id"), entity_id);
+    put_str(doc, joined(&mut buf, prefix, "entity_id"), entity_id);
 }
 
 /// Sysmon event 1 (process creation).
-pub fn map_sysmon_1(doc: &mut Value, d: &Map<String, Value>) {
+pub fn map_sysmon_1(doc: &mut impl FieldSink, d: &Map<String, Value>) {
     put(doc, "event.category", vec!["process"]);
     put(doc, "event.type", vec!["start"]);
     put(doc, "event.action", "Process Create (rule: ProcessCreate)");
@@ -44,7 +55,7 @@ pub fn map_sysmon_1(doc: &mut Value, d: &Map<String, Value>) {
         ed(d, "ProcessId"),
         ed(d, "ProcessGuid"),
     );
-    put_str(doc, "process.working_directory", ed(d, "CurrentDirectory"));
+    put_ed(doc, "process.working_directory", d, "CurrentDirectory");
     for (src, dst) in [
         ("OriginalFileName", "process.pe.original_file_name"),
         ("Description", "process.pe.description"),
@@ -52,7 +63,7 @@ pub fn map_sysmon_1(doc: &mut Value, d: &Map<String, Value>) {
         ("Company", "process.pe.company"),
         ("FileVersion", "process.pe.file_version"),
     ] {
-        put_str(doc, dst, ed(d, src));
+        put_ed(doc, dst, d, src);
     }
     if let Some(hashes) = ed(d, "Hashes") {
         set_hashes(doc, "process", hashes);
@@ -73,28 +84,42 @@ pub fn map_sysmon_1(doc: &mut Value, d: &Map<String, Value>) {
 }
 
 /// `SHA1=..,MD5=..,SHA256=..,IMPHASH=..` -> `PREFIX.hash.*` and `PREFIX.pe.imphash`.
-pub fn set_hashes(doc: &mut Value, prefix: &str, hashes: &str) {
+pub fn set_hashes(doc: &mut impl FieldSink, prefix: &str, hashes: &str) {
+    let mut path = String::with_capacity(prefix.len() + 16);
     for part in hashes.split(',') {
         let Some((algo, value)) = part.split_once('=') else {
             continue;
         };
-        let value = value.trim().to_ascii_lowercase();
+        let value = value.trim();
         if value.is_empty() {
             continue;
         }
-        let algo = algo.trim().to_ascii_lowercase();
-        match algo.as_str() {
-            "imphash" => put(doc, &format!("{prefix}.pe.imphash"), value),
-            "md5" | "sha1" | "sha256" | "sha384" | "sha512" => {
-                put(doc, &format!("{prefix}.hash.{algo}"), value)
+        let algo = algo.trim();
+        let leaf = ["imphash", "md5", "sha1", "sha256", "sha384", "sha512"]
+            .into_iter()
+            .find(|known| algo.eq_ignore_ascii_case(known));
+        path.clear();
+        path.push_str(prefix);
+        match leaf {
+            Some("imphash") => path.push_str(".pe.imphash"),
+            Some(known) => {
+                path.push_str(".hash.");
+                path.push_str(known);
             }
-            _ => {}
+            None => continue,
         }
+        put_lowercase(doc, &path, value);
+    }
+}
+
+fn put_lowercase(doc: &mut impl FieldSink, path: &str, value: &str) {
+    if doc.wants(path) {
+        doc.put_value(path, value.to_ascii_lowercase().into());
     }
 }
 
 /// Security event 4688 (a new process has been created).
-pub fn map_4688(doc: &mut Value, d: &Map<String, Value>) {
+pub fn map_4688(doc: &mut impl FieldSink, d: &Map<String, Value>) {
     put(doc, "event.category", vec!["process"]);
     put(doc, "event.type", vec!["start"]);
     put(doc, "event.action", "created-process");
@@ -118,7 +143,7 @@ pub fn map_4688(doc: &mut Value, d: &Map<String, Value>) {
     // When a different account runs the new process, it is the target subject.
     if let Some(name) = ed(d, "TargetUserName").filter(|n| !is_blank(n)) {
         put(doc, "user.effective.name", name);
-        put_str(doc, "user.effective.domain", ed(d, "TargetDomainName"));
+        put_ed(doc, "user.effective.domain", d, "TargetDomainName");
     }
 }
 
