@@ -21,8 +21,6 @@ pub mod iam;
 pub mod identity;
 pub mod m365;
 pub mod nxlog;
-#[cfg(test)]
-mod reference;
 pub mod sink;
 pub mod sysmon;
 pub mod time;
