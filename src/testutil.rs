@@ -88,23 +88,13 @@ pub fn shared_dir() -> Option<PathBuf> {
         .find(|p| p.is_dir())
 }
 
-/// Every file below `dir` whose name ends in `.{extension}`, sorted.
+/// Every file below `dir` whose name ends in `.{extension}`, sorted (the importer's walk).
 pub fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
-    fn walk(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, extension, out);
-            } else if path.extension().is_some_and(|x| x == extension) {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, extension, &mut out);
+    let (files, _) = crate::ingest::walk::collect_files(&[dir.to_path_buf()]);
+    let mut out: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == extension))
+        .collect();
     out.sort();
     out
 }
