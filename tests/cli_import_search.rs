@@ -80,15 +80,21 @@ fn import_exit_statuses_and_json_summary() {
     assert_eq!(usage.status.code(), Some(2));
 }
 
-#[test]
-fn search_and_stats_output() {
-    let dir = tempfile::tempdir().unwrap();
+/// A workspace holding the EVTX fixtures (one has a corrupt chunk: exit status 3).
+fn workspace_with_evtx_fixtures() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temporary folder");
     let ws = dir.path().join("ws");
     vigil(&ws)
         .arg("import")
         .arg(fixture("evtx"))
         .assert()
         .code(3);
+    (dir, ws)
+}
+
+#[test]
+fn search_and_stats_output() {
+    let (_dir, ws) = workspace_with_evtx_fixtures();
 
     let out = vigil(&ws)
         .args(["search", "--json", "--limit", "5", "process.name:NET.EXE"])
@@ -150,13 +156,7 @@ fn found(ws: &std::path::Path, query: &str) -> Vec<Value> {
 
 #[test]
 fn field_presence_queries_match_the_events_that_have_the_field() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    vigil(&ws)
-        .arg("import")
-        .arg(fixture("evtx"))
-        .assert()
-        .code(3);
+    let (_dir, ws) = workspace_with_evtx_fixtures();
     let all = found(&ws, "*");
     let has = |doc: &Value, path: &[&str]| {
         path.iter()
