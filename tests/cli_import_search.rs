@@ -181,6 +181,23 @@ fn field_presence_queries_match_the_events_that_have_the_field() {
         assert_eq!(without.len(), all.len() - expected, "NOT {query}");
         assert!(without.iter().all(|d| !has(d, path)), "NOT {query}");
     }
+    let counted = vigil(&ws)
+        .args(["search", "--count", "--json", "process.parent.name:*"])
+        .output()
+        .unwrap();
+    let counted: Value = serde_json::from_slice(&counted.stdout).unwrap();
+    assert_eq!(
+        counted["count"].as_u64(),
+        Some(found(&ws, "process.parent.name:*").len() as u64)
+    );
+    let plain = vigil(&ws)
+        .args(["search", "--count", "*"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&plain.stdout).trim(),
+        all.len().to_string()
+    );
     let both = found(&ws, "event.code:4720 AND user.target.name:*");
     assert!(!both.is_empty());
     assert!(both.iter().all(|d| d["event"]["code"] == "4720"));

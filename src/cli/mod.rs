@@ -63,7 +63,8 @@ pub enum Command {
     ///
     /// Examples: `process.name:net.exe AND host.name:WORKSTATION6`,
     /// `@timestamp:[2020-09-14T00:00:00Z TO 2020-09-15T00:00:00Z]`,
-    /// `process.command_line:"user /add"`, `rule.id:RULE_ID`.
+    /// `process.command_line:"user /add"`, `rule.id:RULE_ID`, `process.parent.name:*`
+    /// (events that have the field). `--count` prints only how many events match.
     /// Keyword fields match whole values case-insensitively; command lines and
     /// PowerShell script blocks are full-text.
     Search(search_cmd::SearchArgs),

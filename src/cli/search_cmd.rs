@@ -1,5 +1,6 @@
 //! `vigil search QUERY`: matching events newest first, one line each, or one
-//! ECS document per line (with its event id as `_id`) with `--json`.
+//! ECS document per line (with its event id as `_id`) with `--json`; `--count`
+//! prints only how many events match.
 
 use crate::error::{Result, VigilError};
 use crate::model::{Event, fields};
@@ -18,11 +19,23 @@ pub struct SearchArgs {
     /// Print one ECS document per line (JSON), with the event id as `_id`.
     #[arg(long)]
     pub json: bool,
+    /// Print only the number of matching events (`{"count":N}` with --json).
+    #[arg(long)]
+    pub count: bool,
 }
 
 pub fn run(workspace: &Path, args: SearchArgs) -> Result<i32> {
     let ws = Workspace::open_read(workspace)?;
     let searcher = ws.searcher()?;
+    if args.count {
+        let total = searcher.count(&args.query)?;
+        if args.json {
+            println!("{}", serde_json::json!({ "count": total }));
+        } else {
+            println!("{total}");
+        }
+        return Ok(0);
+    }
     let events = searcher.search(&args.query, args.limit)?;
     let total = searcher.count(&args.query)?;
     let stdout = std::io::stdout();
