@@ -5,21 +5,56 @@
 //! that contain dots. `get` therefore tries, at every level, the longest literal key
 //! first and then descends, so both shapes resolve to the same value.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+/// Objects with at most this many keys are searched in order instead of hashed:
+/// event documents are made of small objects, and comparing a few short keys costs
+/// less than one SipHash of the key (serde_json's ordered map hashes with it).
+const SCAN_LIMIT: usize = 12;
+
+/// `map.get(key)`, by scanning when the map is small.
+pub fn lookup<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= SCAN_LIMIT {
+        map.iter().find(|(k, _)| same_key(k, key)).map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
+}
+
+/// `map.get_mut(key)`, by scanning when the map is small.
+pub fn lookup_mut<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Value> {
+    if map.len() <= SCAN_LIMIT {
+        map.iter_mut()
+            .find(|(k, _)| same_key(k, key))
+            .map(|(_, v)| v)
+    } else {
+        map.get_mut(key)
+    }
+}
+
+/// Whether `map` has `key` (see [`lookup`]).
+pub fn has(map: &Map<String, Value>, key: &str) -> bool {
+    lookup(map, key).is_some()
+}
+
+/// Key equality that settles most mismatches on length and first byte.
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
 
 /// Resolves `path` (for example `process.parent.name`) in `doc`.
 ///
 /// Returns the value as stored: it may be an array for multi-valued fields.
 pub fn get<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
     let obj = doc.as_object()?;
-    if let Some(v) = obj.get(path) {
+    if let Some(v) = lookup(obj, path) {
         return Some(v);
     }
     // Try every split point, longest head first, so "a.b.c" prefers key "a.b" then "a".
     let mut end = path.len();
-    while let Some(dot) = path[..end].rfind('.') {
+    while let Some(dot) = memchr::memrchr(b'.', &path.as_bytes()[..end]) {
         let (head, rest) = (&path[..dot], &path[dot + 1..]);
-        if let Some(child) = obj.get(head)
+        if let Some(child) = lookup(obj, head)
             && let Some(found) = get(child, rest)
         {
             return Some(found);
@@ -67,18 +102,23 @@ pub fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
+/// Room reserved in the objects [`set`] creates: enough for the usual ECS groups
+/// (`event`, `winlog`, `process`), so that they are not re-hashed as they grow.
+const NEW_OBJECT_CAPACITY: usize = 8;
+
 /// Sets `path` in a nested document, creating objects on the way. Existing non-object
-/// values on the path are replaced. Used by the normalizer, never on rule hot paths.
+/// values on the path are replaced; an existing key keeps its place. Used by the
+/// normalizer, never on rule hot paths.
 pub fn set(doc: &mut Value, path: &str, value: Value) {
     let mut cur = doc;
     let mut parts = path.split('.').peekable();
     while let Some(part) = parts.next() {
         if !cur.is_object() {
-            *cur = Value::Object(serde_json::Map::new());
+            *cur = Value::Object(Map::with_capacity(NEW_OBJECT_CAPACITY));
         }
         let Value::Object(map) = cur else { return };
         if parts.peek().is_none() {
-            match map.get_mut(part) {
+            match lookup_mut(map, part) {
                 Some(slot) => *slot = value,
                 None => {
                     map.insert(part.to_string(), value);
@@ -88,10 +128,13 @@ pub fn set(doc: &mut Value, path: &str, value: Value) {
         }
         // Look up before inserting: the key usually exists, and allocating it per
         // call was a measurable share of import time.
-        if !map.contains_key(part) {
-            map.insert(part.to_string(), Value::Object(serde_json::Map::new()));
+        if !has(map, part) {
+            map.insert(
+                part.to_string(),
+                Value::Object(Map::with_capacity(NEW_OBJECT_CAPACITY)),
+            );
         }
-        let Some(next) = map.get_mut(part) else {
+        let Some(next) = lookup_mut(map, part) else {
             return;
         };
         cur = next;
@@ -134,6 +177,29 @@ mod tests {
         assert!(get(&d, "process.name.x").is_none());
         assert!(get(&d, "host.name").is_none());
         assert!(get(&json!("scalar"), "a").is_none());
+    }
+
+    #[test]
+    fn scanned_and_hashed_lookups_agree() {
+        let mut map = Map::new();
+        for i in 0..(SCAN_LIMIT + 8) {
+            map.insert(format!("k{i}"), json!(i));
+            for probe in ["k0", "k3", "k11", "k12", "k19", "k", "", "k00", "x"] {
+                assert_eq!(
+                    lookup(&map, probe),
+                    map.get(probe),
+                    "{} keys, {probe}",
+                    i + 1
+                );
+                assert_eq!(has(&map, probe), map.contains_key(probe));
+            }
+        }
+        let mut small = map.clone();
+        small.retain(|k, _| k.len() == 2);
+        if let Some(v) = lookup_mut(&mut small, "k4") {
+            *v = json!("four");
+        }
+        assert_eq!(small["k4"], json!("four"));
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! files (trail and organization trail) is stored once.
 
 use super::cloud::{Normalized, management_types, put_source, text};
-use super::docpath::{has, lookup};
 use super::identity::{content_id, json_content_id};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{put, put_str};
+use crate::model::fields::{has, lookup};
 use serde_json::{Map, Value, json};
 
 /// Whether a record has CloudTrail's shape.

@@ -7,10 +7,10 @@
 //! GUIDs, so entity ids are derived from (DeviceId, pid, creation time).
 
 use super::cmdline::split_command_line;
-use super::docpath::{has, lookup};
 use super::identity::content_id;
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{basename, put, put_str, value_text};
+use crate::model::fields::{has, lookup};
 use serde_json::{Map, Value, json};
 
 /// Whether a record is a Defender envelope or a plain advanced-hunting row.

@@ -5,12 +5,13 @@
 //! documents the fields vigil's own Windows mapping would produce are filled in
 //! where the document lacks them (never overwriting what the shipper wrote).
 
-use super::docpath::{first_dot, get_path, has, has_dot, lookup};
 use super::sink::{FieldSink, MissingFields};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{fill_missing, put};
 use super::windows::{WinRecord, write_ecs};
 use crate::model::fields;
+use crate::model::fields::{has, lookup};
+use memchr::memchr;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -26,7 +27,7 @@ pub fn looks_like(o: &Map<String, Value>) -> bool {
 /// Normalizes an ECS document in place; returns the event time.
 pub fn normalize(doc: &mut Value) -> Result<i64, String> {
     expand_dotted_keys(doc);
-    let ts = match get_path(doc, "@timestamp") {
+    let ts = match fields::get(doc, "@timestamp") {
         Some(Value::String(s)) => parse_utc_ms(s)
             .ok_or_else(|| format!("@timestamp {s:?} is not an RFC 3339 date-time"))?,
         Some(Value::Number(n)) => n
@@ -43,7 +44,7 @@ pub fn normalize(doc: &mut Value) -> Result<i64, String> {
     if get_in(doc, plain, "event.kind").is_none() {
         put(doc, "event.kind", "event");
     }
-    if get_path(doc, "winlog").is_some() {
+    if fields::get(doc, "winlog").is_some() {
         fill_windows_fields(doc, ts, plain);
     }
     Ok(ts)
@@ -52,19 +53,19 @@ pub fn normalize(doc: &mut Value) -> Result<i64, String> {
 /// Whether no top-level key has a dot (the usual case once dotted keys are expanded).
 pub fn has_plain_root(doc: &Value) -> bool {
     doc.as_object()
-        .is_some_and(|o| !o.keys().any(|k| has_dot(k)))
+        .is_some_and(|o| !o.keys().any(|k| memchr(b'.', k.as_bytes()).is_some()))
 }
 
 /// `fields::get`, starting from the first segment's object when `plain_root`
 /// (no top-level key can then match a longer head, so the result is the same).
 pub fn get_in<'a>(doc: &'a Value, plain_root: bool, path: &str) -> Option<&'a Value> {
     if !plain_root {
-        return get_path(doc, path);
+        return fields::get(doc, path);
     }
     let root = doc.as_object()?;
-    match first_dot(path) {
+    match memchr(b'.', path.as_bytes()) {
         None => lookup(root, path),
-        Some(dot) => get_path(lookup(root, &path[..dot])?, &path[dot + 1..]),
+        Some(dot) => fields::get(lookup(root, &path[..dot])?, &path[dot + 1..]),
     }
 }
 
@@ -92,7 +93,7 @@ impl<'a> DocView<'a> {
     /// Same as `fields::get(doc, path)`.
     pub fn get(&self, path: &str) -> Option<&'a Value> {
         match path.strip_prefix("winlog.") {
-            Some(rest) if self.plain_root => get_path(self.winlog?, rest),
+            Some(rest) if self.plain_root => fields::get(self.winlog?, rest),
             _ => get_in(self.doc, self.plain_root, path),
         }
     }
@@ -179,7 +180,10 @@ pub fn expand_dotted_keys(doc: &mut Value) {
 
 fn is_dotted(k: &str) -> bool {
     // Most keys have no dot at all: one byte scan settles them.
-    k.bytes().any(|b| b == b'.') && !k.starts_with('.') && !k.ends_with('.') && !k.contains("..")
+    memchr(b'.', k.as_bytes()).is_some()
+        && !k.starts_with('.')
+        && !k.ends_with('.')
+        && !k.contains("..")
 }
 
 /// Where `expand` is in the document: only `winlog.event_data` must be left alone.

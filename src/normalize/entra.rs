@@ -4,10 +4,10 @@
 //! "properties":{...}}`). Mapped as Elastic's `azure.auditlogs` integration does.
 
 use super::cloud::{Normalized, management_types, outcome_of, put_source, text};
-use super::docpath::{has, lookup};
 use super::identity::{content_id, json_content_id};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{put, put_str};
+use crate::model::fields::{has, lookup};
 use serde_json::{Map, Value, json};
 
 /// Whether a record is an Entra audit record in either shape.

@@ -4,10 +4,10 @@
 //! (or object). Mapped as Elastic's `o365.audit` integration does.
 
 use super::cloud::{Normalized, management_types, outcome_of, put_source, text};
-use super::docpath::has;
 use super::identity::{content_id, json_content_id};
 use super::time::{format_ms, parse_utc_ms};
 use super::util::{put, put_str};
+use crate::model::fields::has;
 use serde_json::{Map, Value, json};
 use std::borrow::Cow;
 

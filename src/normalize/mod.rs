@@ -11,7 +11,6 @@ pub mod cloud;
 pub mod cloudtrail;
 pub mod cmdline;
 pub mod defender;
-pub mod docpath;
 pub mod ecs;
 pub mod entra;
 #[cfg(test)]
@@ -148,7 +147,7 @@ fn finish(
 ) -> (Event, SourceFormat) {
     match &mut doc {
         // The usual case, built in one go: no `vigil` object yet.
-        Value::Object(root) if !docpath::has(root, "vigil") => {
+        Value::Object(root) if !fields::has(root, "vigil") => {
             let mut source = serde_json::Map::new();
             source.insert("format".into(), format.as_str().into());
             source.insert("path".into(), source_path.into());
@@ -175,8 +174,8 @@ fn json_event(
     text: &str,
 ) -> Result<(Value, i64, String, SourceFormat), String> {
     let mut obj = obj;
-    if let Some(Value::Object(event)) = docpath::lookup(&obj, "Event")
-        && docpath::has(event, "System")
+    if let Some(Value::Object(event)) = fields::lookup(&obj, "Event")
+        && fields::has(event, "System")
         && let Some(Value::Object(event)) = obj.remove("Event")
     {
         let rec = evtx_json::into_win_record(event);

@@ -6,10 +6,10 @@
 //! collector's local zone, shifted by the offset between `EventReceivedTime`
 //! (local) and the pipeline's `@timestamp` (UTC); `@timestamp` as a last resort.
 
-use super::docpath::has;
 use super::time::{infer_offset_ms, parse_naive, parse_utc_ms};
 use super::util::value_text;
 use super::windows::WinRecord;
+use crate::model::fields::has;
 use chrono::{TimeZone, Utc};
 use serde_json::{Map, Value};
 

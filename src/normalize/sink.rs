@@ -6,7 +6,8 @@
 //! first, so values the shipper already wrote are never built. This holds because the
 //! mappings never put a value at a path after putting one below it.
 
-use super::docpath::{first_dot, last_dot, lookup, lookup_mut, set_path};
+use crate::model::fields::{lookup, lookup_mut};
+use memchr::{memchr, memrchr};
 use serde_json::{Map, Value};
 
 /// A document being written by the mappings, one dotted path at a time.
@@ -24,7 +25,7 @@ impl FieldSink for Value {
     }
 
     fn put_value(&mut self, path: &str, value: Value) {
-        set_path(self, path, value);
+        crate::model::fields::set(self, path, value);
     }
 }
 
@@ -69,7 +70,7 @@ impl<'t> MissingFields<'t> {
 
     /// The parent of `path`, resolved once per run of paths sharing it.
     fn parent_of<'p>(&mut self, path: &'p str) -> (Parent<'t>, &'p str) {
-        let (parent, leaf) = match last_dot(path) {
+        let (parent, leaf) = match memrchr(b'.', path.as_bytes()) {
             Some(dot) => (&path[..dot], &path[dot + 1..]),
             None => ("", path),
         };
@@ -88,7 +89,7 @@ impl<'t> MissingFields<'t> {
         let mut map = root;
         let mut rest = (!parent.is_empty()).then_some(parent);
         while let Some(remaining) = rest {
-            let (part, next) = match first_dot(remaining) {
+            let (part, next) = match memchr(b'.', remaining.as_bytes()) {
                 Some(dot) => (&remaining[..dot], Some(&remaining[dot + 1..])),
                 None => (remaining, None),
             };
@@ -116,7 +117,7 @@ impl PendingChanges {
     pub fn apply(self, doc: &mut Value) {
         for change in self.0 {
             match change {
-                Change::Set(path, value) => set_path(doc, &path, value),
+                Change::Set(path, value) => crate::model::fields::set(doc, &path, value),
                 Change::Fill(path, value) => {
                     if let Some(existing) = get_path_mut(doc, &path) {
                         super::util::fill_missing(existing, value);

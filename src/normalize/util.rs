@@ -1,8 +1,8 @@
 //! Small helpers shared by the normalizers: setting dotted paths, Windows value
 //! conventions ("-" means empty, hex process ids, `DOMAIN\user`).
 
-use super::docpath::lookup;
 use super::sink::FieldSink;
+use crate::model::fields::lookup;
 use serde_json::{Map, Value};
 
 /// Sets `path` in `doc`.
