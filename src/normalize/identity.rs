@@ -24,10 +24,10 @@ pub fn windows_id(
     h.update(b"\0");
     update_lowercase(&mut h, channel.trim());
     h.update(b"\0");
-    update_decimal(&mut h, i128::from(record_id));
+    update_decimal(&mut h, record_id);
     if let Some(ms) = created_ms {
         h.update(b"\0");
-        update_decimal(&mut h, i128::from(ms.div_euclid(1000)));
+        update_decimal(&mut h, ms.div_euclid(1000));
     }
     short_hex(h)
 }
@@ -48,23 +48,8 @@ fn update_lowercase(h: &mut Sha256, text: &str) {
 }
 
 /// Hashes `n.to_string()` without allocating.
-fn update_decimal(h: &mut Sha256, n: i128) {
-    let mut buf = [0u8; 48];
-    let mut at = buf.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        at -= 1;
-        buf[at] = b'-';
-    }
-    h.update(&buf[at..]);
+fn update_decimal(h: &mut Sha256, n: impl itoa::Integer) {
+    h.update(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// Id derived from a record's content.

@@ -4,7 +4,7 @@
 //! Defender with 7 fraction digits), naive `YYYY-MM-DD hh:mm:ss[.fff]` in UTC
 //! (Sysmon UtcTime) or in the collector's local zone (NXLog EventTime).
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc};
 
 /// Parses RFC 3339, or a naive date-time taken as UTC. Returns epoch milliseconds.
 pub fn parse_utc_ms(text: &str) -> Option<i64> {
@@ -42,19 +42,21 @@ pub fn format_ms(ms: i64) -> String {
 /// 9999-12-31T23:59:59.999Z in epoch milliseconds.
 const LAST_FOUR_DIGIT_MS: i64 = 253_402_300_799_999;
 
-/// `YYYY-MM-DDThh:mm:ss.mmmZ` for a non-negative time with a four-digit year.
+/// `YYYY-MM-DDThh:mm:ss.mmmZ` for a non-negative time with a four-digit year: chrono
+/// does the calendar, the digits are written straight into a fixed buffer (its
+/// formatter was a visible share of normalizing).
 fn format_four_digit_year(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000);
-    let (year, month, day) = civil_from_days(days);
+    let Some(dt) = DateTime::from_timestamp_millis(ms) else {
+        return "1970-01-01T00:00:00.000Z".to_string();
+    };
     let fields = [
-        (year, 4, b'-'),
-        (month, 2, b'-'),
-        (day, 2, b'T'),
-        (in_day / 3_600_000, 2, b':'),
-        (in_day / 60_000 % 60, 2, b':'),
-        (in_day / 1000 % 60, 2, b'.'),
-        (in_day % 1000, 3, b'Z'),
+        (dt.year().unsigned_abs(), 4, b'-'),
+        (dt.month(), 2, b'-'),
+        (dt.day(), 2, b'T'),
+        (dt.hour(), 2, b':'),
+        (dt.minute(), 2, b':'),
+        (dt.second(), 2, b'.'),
+        (dt.timestamp_subsec_millis(), 3, b'Z'),
     ];
     let mut out = [0u8; 24];
     let mut at = 0;
@@ -71,26 +73,6 @@ fn format_four_digit_year(ms: i64) -> String {
     std::str::from_utf8(&out)
         .map(str::to_owned)
         .unwrap_or_default()
-}
-
-/// (year, month, day) of a day count since 1970-01-01, in the proleptic Gregorian
-/// calendar (the era-based conversion: 400-year eras of 146,097 days).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The UTC offset of a collector, from a local receive time and the UTC time
